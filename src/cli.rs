@@ -1,0 +1,150 @@
+//! The command line: `serve` (default), `migrate`, `openapi`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::storage::{Database, migrate};
+
+/// OpenTabletop API server.
+///
+/// All configuration comes from environment variables (see the README). With
+/// no DATABASE_URL the server runs on an embedded SQLite database under
+/// OPENTABLETOP_DATA_DIR (default ./data).
+#[derive(Debug, Parser)]
+#[command(name = "opentabletop", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API over HTTP (the default when no command is given).
+    ///
+    /// Listens on PORT (default 8080). On the embedded default, migrations run
+    /// at start-up; on PostgreSQL only with AUTO_MIGRATE=true. SIGTERM or
+    /// SIGINT drains in-flight requests and exits with status 0.
+    Serve,
+    /// Apply pending database migrations and exit.
+    ///
+    /// Safe to run from several processes at once (PostgreSQL advisory lock);
+    /// runnable as a Kubernetes Job before a rollout.
+    Migrate {
+        /// Only list the migrations and whether each is applied; change nothing.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Print the OpenAPI document this server serves.
+    Openapi {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// Exit status for a bad configuration value.
+pub const EXIT_CONFIG: u8 = 2;
+
+/// Runs the command line; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi { format, output } = &command {
+        return print_openapi(*format, output.as_deref());
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        let _telemetry = crate::telemetry::init(&config)?;
+        match command {
+            Command::Serve => crate::server::serve(config).await,
+            Command::Migrate { status } => run_migrate(config, status).await,
+            Command::Openapi { .. } => unreachable!("handled before the runtime starts"),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "exiting on error");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_openapi(format: Format, output: Option<&std::path::Path>) -> ExitCode {
+    let api = crate::http::openapi();
+    let text = match format {
+        Format::Yaml => crate::http::docs::to_yaml(&api),
+        Format::Json => crate::http::docs::to_json(&api) + "\n",
+    };
+    match output {
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+async fn run_migrate(config: Config, status_only: bool) -> anyhow::Result<()> {
+    let db = Database::connect(&config).await?;
+    if status_only {
+        let status = migrate::status(db.primary()).await?;
+        for name in migrate::known_migrations() {
+            let state = if status.pending.contains(&name) {
+                "pending"
+            } else {
+                "applied"
+            };
+            println!("{state:<8} {name}");
+        }
+        for name in &status.unknown_applied {
+            println!("{:<8} {name} (not known to this binary)", "applied");
+        }
+    } else {
+        let applied = migrate::apply(db.primary()).await?;
+        if applied.is_empty() {
+            println!("schema up to date: nothing to apply");
+        } else {
+            for name in &applied {
+                println!("applied  {name}");
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}

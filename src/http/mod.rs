@@ -1,0 +1,155 @@
+//! The HTTP layer: routing, middleware, extractors, DTOs and errors.
+//!
+//! The router and the OpenAPI document come from the same `utoipa-axum`
+//! registrations ([`api_router`]), so every served operation is documented.
+
+pub mod docs;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod metrics;
+mod middleware;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method, StatusCode, header};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::{Config, CorsOrigins};
+use crate::lifecycle::Lifecycle;
+use crate::storage::Database;
+use error::ApiError;
+
+/// Shared state of every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Database,
+    pub lifecycle: Arc<Lifecycle>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Database) -> AppState {
+        AppState {
+            config: Arc::new(config),
+            db,
+            lifecycle: Lifecycle::new(),
+            metrics: metrics::recorder(),
+        }
+    }
+}
+
+/// Top-level document information; paths and schemas are added by the route
+/// registrations.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "OpenTabletop API",
+        description = "OpenTabletop board-game data API, served by opentabletop-server. \
+            Every error is an RFC 9457 problem (`application/problem+json`). \
+            Operations tagged `health` and `operations` are this server's own extensions.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "health", description = "Liveness and readiness probes"),
+        (name = "operations", description = "Operating the server: metrics"),
+    ),
+    components(schemas(error::ErrorResponse, error::ValidationError))
+)]
+struct ApiDoc;
+
+/// Every documented route, with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::routes())
+        .merge(metrics::routes())
+}
+
+/// The OpenAPI document this server serves (and `openapi/openapi.yaml` holds).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    docs::finish(api_router().into_openapi())
+}
+
+/// The complete application: routes, docs, fallbacks and middleware.
+pub fn app(state: AppState) -> Router {
+    let (routes, api) = api_router().split_for_parts();
+    let api = docs::finish(api);
+    let config = state.config.clone();
+
+    let request_id = HeaderName::from_static("x-request-id");
+    let router = routes
+        .merge(docs::routes(api))
+        .fallback(|| async { ApiError::NotFound("No resource at this path.".into()) })
+        .with_state(state.clone());
+
+    router
+        // Innermost first. Oversize bodies are refused before any handler runs.
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .layer(DefaultBodyLimit::disable())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        // Problem rendering sees every error response: the router's 404/405,
+        // the body limit's 413, the timeout's 408 (and sits inside compression,
+        // which must see the final body).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::problems,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(cors(&config.cors_origins))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(crate::telemetry::request_span)
+                .on_request(())
+                .on_response(middleware::record_status)
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+}
+
+fn cors(origins: &CorsOrigins) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-api-key"),
+            HeaderName::from_static("traceparent"),
+        ])
+        .expose_headers([
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-export-format"),
+            HeaderName::from_static("x-export-row-count"),
+            HeaderName::from_static("x-export-schema-version"),
+            HeaderName::from_static("x-export-generated-at"),
+            header::CONTENT_DISPOSITION,
+            header::ETAG,
+        ]);
+    match origins {
+        CorsOrigins::Any => layer.allow_origin(Any),
+        CorsOrigins::List(list) => layer.allow_origin(AllowOrigin::list(
+            list.iter().filter_map(|o| o.parse().ok()),
+        )),
+    }
+}

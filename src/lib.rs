@@ -1,0 +1,13 @@
+//! opentabletop-server: a server for the OpenTabletop board-game data API.
+//!
+//! - [`http`]: routing, extractors, DTOs, RFC 9457 errors, OpenAPI document;
+//! - [`storage`]: database connections (primary, replicas), migrations, entities;
+//! - [`config`], [`telemetry`], [`lifecycle`], [`server`], [`cli`]: the process.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod lifecycle;
+pub mod server;
+pub mod storage;
+pub mod telemetry;

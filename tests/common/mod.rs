@@ -1,0 +1,170 @@
+//! Test support: a fresh database per test on the backend the environment
+//! selects, and helpers to call the application.
+//!
+//! - default: the embedded SQLite backend, in a temporary directory;
+//! - `OPENTABLETOP_TEST_POSTGRES=postgres://user@host:port/db`: PostgreSQL; each
+//!   test creates its own database through that URL and drops it afterwards.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use opentabletop::config::Config;
+use opentabletop::http::AppState;
+use tower::ServiceExt;
+
+pub const POSTGRES_ENV: &str = "OPENTABLETOP_TEST_POSTGRES";
+
+/// A database that exists for the duration of one test.
+pub struct TestDb {
+    pub vars: HashMap<String, String>,
+    _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut vars = HashMap::new();
+        vars.insert(
+            "OPENTABLETOP_DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        );
+        vars.insert("LOG_LEVEL".into(), "warn".into());
+        let mut postgres = None;
+        if let Ok(admin) = std::env::var(POSTGRES_ENV) {
+            let name = format!("ot_test_{}", uuid::Uuid::new_v4().simple());
+            admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
+            let mut url = url::Url::parse(&admin).expect("valid admin URL");
+            url.set_path(&format!("/{name}"));
+            vars.insert("DATABASE_URL".into(), url.to_string());
+            vars.insert("AUTO_MIGRATE".into(), "true".into());
+            postgres = Some((admin, name));
+        }
+        TestDb {
+            vars,
+            _dir: dir,
+            postgres,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.vars.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    pub fn config(&self) -> Config {
+        Config::from_map(&self.vars).expect("valid test configuration")
+    }
+
+    /// Connected, migrated state, as `serve` builds it.
+    pub async fn state(&self) -> AppState {
+        opentabletop::server::prepare(self.config())
+            .await
+            .expect("server state")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Drop runs outside async context: use a runtime of its own.
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(admin_exec(
+                    &admin,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                ));
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+async fn admin_exec(admin_url: &str, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let conn = sea_orm::Database::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_ENV}: {e}"));
+    conn.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.close().await.ok();
+}
+
+/// A response, with its body parsed as JSON when it is JSON.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts an RFC 9457 problem of `status` and returns its body.
+    pub fn problem(&self, status: u16) -> serde_json::Value {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text);
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        let body = self.json();
+        assert_eq!(body["status"], status);
+        assert!(
+            body["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://api.opentabletop.org/problems/"),
+            "{body}"
+        );
+        assert!(body["title"].is_string(), "{body}");
+        body
+    }
+}
+
+pub async fn call(app: &axum::Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+pub async fn get(app: &axum::Router, uri: &str) -> Reply {
+    call(
+        app,
+        Request::builder()
+            .method(Method::GET)
+            .uri(uri)
+            .header("host", "api.test")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}

@@ -65,11 +65,15 @@ pub fn init(config: &Config) -> anyhow::Result<TelemetryGuard> {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
     opentelemetry::global::set_tracer_provider(provider.clone());
 
-    // Spans (requests, database queries) go to OpenTelemetry at `info` and
-    // above whatever LOG_LEVEL says about log lines.
+    // Spans (requests, database queries) go to OpenTelemetry at `info`
+    // whatever LOG_LEVEL says about log lines (more detail at debug/trace).
+    let span_level = match config.log_level.as_str() {
+        "trace" | "debug" => config.log_level.as_str(),
+        _ => "info",
+    };
     let otel_layer = tracing_opentelemetry::layer()
         .with_tracer(tracer)
-        .with_filter(EnvFilter::new(format!("info,{}", config.log_level)));
+        .with_filter(EnvFilter::new(span_level));
 
     let registry = tracing_subscriber::registry().with(otel_layer);
     match config.log_format {
@@ -128,17 +132,15 @@ where
         }
         if let Some(span) = ctx.lookup_current() {
             line.insert("span".into(), Value::String(span.name().to_string()));
-            let ids = tracing::dispatcher::get_default(|dispatch| {
-                tracing_opentelemetry::get_otel_context(&span.id(), dispatch)
-            });
-            if let Some(cx) = ids {
-                let otel_span = cx.span();
-                let sc = otel_span.span_context();
-                if sc.is_valid() {
-                    line.insert("trace_id".into(), Value::String(sc.trace_id().to_string()));
-                    line.insert("span_id".into(), Value::String(sc.span_id().to_string()));
-                }
-            }
+        }
+        // The OpenTelemetry layer activates the context of the span being
+        // entered, so the current context is that of the innermost span.
+        let cx = opentelemetry::Context::current();
+        let otel_span = cx.span();
+        let sc = otel_span.span_context();
+        if sc.is_valid() {
+            line.insert("trace_id".into(), Value::String(sc.trace_id().to_string()));
+            line.insert("span_id".into(), Value::String(sc.span_id().to_string()));
         }
         let text = serde_json::to_string(&line).map_err(|_| fmt::Error)?;
         writeln!(writer, "{text}")
@@ -287,7 +289,10 @@ mod tests {
         assert_eq!(lines[0]["message"], "inside a request");
         assert_eq!(lines[0]["answer"], 42);
         assert_eq!(lines[0]["level"], "INFO");
-        assert_eq!(lines[0]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(
+            lines[0]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736",
+            "{text}"
+        );
         let span_id = lines[0]["span_id"].as_str().unwrap();
         assert_eq!(span_id.len(), 16);
         assert_ne!(span_id, "00f067aa0ba902b7", "the request gets its own span");

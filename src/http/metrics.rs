@@ -94,7 +94,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let duration_ms = (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0;
-    if status >= 500 {
+    if status >= 500 && status != 503 {
         tracing::error!(
             method,
             route,

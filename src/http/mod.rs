@@ -84,6 +84,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The complete application: routes, docs, fallbacks and middleware.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// [`app`] with extra (undocumented) routes behind the same middleware; the
+/// tests use it to add slow or failing handlers.
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let (routes, api) = api_router().split_for_parts();
     let api = docs::finish(api);
     let config = state.config.clone();
@@ -91,6 +97,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let router = routes
         .merge(docs::routes(api))
+        .merge(extra)
         .fallback(|| async { ApiError::NotFound("No resource at this path.".into()) })
         .with_state(state.clone());
 

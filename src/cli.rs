@@ -37,6 +37,26 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Import OpenTabletop catalog data (docs/import-format.md) and exit.
+    ///
+    /// Reads every directory given (taxonomy, people, publishers, one folder per
+    /// game family), validates every record, resolves references by slug or
+    /// UUID, and writes everything in one transaction: a bad file fails with its
+    /// file, line, field and reason, exit status 1, and nothing written.
+    /// Re-importing the same data changes nothing.
+    Import {
+        /// Data directories, e.g. ../shared/opentabletop/data
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Treat unknown slugs (taxonomy, people, games) as errors, not warnings.
+        #[arg(long)]
+        strict: bool,
+        /// Validate only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Load the demo catalog compiled into this binary (any backend).
+    SeedDemo,
     /// Print the OpenAPI document this server serves.
     Openapi {
         /// Output format.
@@ -86,6 +106,17 @@ pub fn main() -> ExitCode {
         match command {
             Command::Serve => crate::server::serve(config).await,
             Command::Migrate { status } => run_migrate(config, status).await,
+            Command::Import {
+                dirs,
+                strict,
+                dry_run,
+            } => {
+                let sources = crate::catalog::read_dirs(&dirs)?;
+                run_import(config, sources, strict, dry_run).await
+            }
+            Command::SeedDemo => {
+                run_import(config, crate::catalog::demo::sources(), false, false).await
+            }
             Command::Openapi { .. } => unreachable!("handled before the runtime starts"),
         }
     });
@@ -145,6 +176,93 @@ async fn run_migrate(config: Config, status_only: bool) -> anyhow::Result<()> {
             }
         }
     }
+    db.close().await;
+    Ok(())
+}
+
+/// Validates `sources` against what the database holds and writes them.
+async fn run_import(
+    config: Config,
+    sources: Vec<crate::catalog::Source>,
+    strict: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+
+    let started = std::time::Instant::now();
+    let db = Database::connect(&config).await?;
+    if db.is_embedded() {
+        migrate::apply(db.primary()).await?;
+    } else {
+        let status = migrate::status(db.primary()).await?;
+        anyhow::ensure!(
+            status.is_current(),
+            "the database schema is behind this binary ({} pending migrations): run `opentabletop migrate` first",
+            status.pending.len()
+        );
+    }
+    let known = crate::storage::import::known(db.primary()).await?;
+    let (catalog, warnings) = match crate::catalog::build(&sources, &known, strict) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            db.close().await;
+            anyhow::bail!(
+                "{} error(s) in {} file(s); nothing was written",
+                errors.len(),
+                errors
+                    .iter()
+                    .map(|e| e.file.as_str())
+                    .collect::<std::collections::HashSet<_>>()
+                    .len()
+            );
+        }
+    };
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    if dry_run {
+        println!("dry run: {} files valid, nothing written", sources.len());
+    } else {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = if terminal {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>28} [{bar:30}] {pos}/{len} {elapsed}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let progress = |table: &str, done: usize, total: usize| {
+            if terminal {
+                bar.set_message(table.to_string());
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            } else if done == total {
+                eprintln!("wrote {table}: {total} rows");
+            }
+        };
+        crate::storage::import::write(db.primary(), &catalog, &progress).await?;
+        bar.finish_and_clear();
+    }
+    for (entity, count) in catalog.counts() {
+        if count > 0 {
+            println!("{entity:<24} {count:>8}");
+        }
+    }
+    println!(
+        "{} in {:.1} s, {} warning(s)",
+        if dry_run { "validated" } else { "imported" },
+        started.elapsed().as_secs_f64(),
+        warnings.len()
+    );
     db.close().await;
     Ok(())
 }

@@ -97,6 +97,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     pub shutdown_delay: Duration,
     pub public_base_url: Option<Url>,
+    /// Load the demo catalog when `serve` finds an empty embedded database.
+    pub seed_demo: bool,
 }
 
 impl fmt::Debug for Config {
@@ -121,6 +123,7 @@ impl fmt::Debug for Config {
             .field("shutdown_grace", &self.shutdown_grace)
             .field("shutdown_delay", &self.shutdown_delay)
             .field("public_base_url", &self.public_base_url)
+            .field("seed_demo", &self.seed_demo)
             .finish()
     }
 }
@@ -398,6 +401,8 @@ impl Config {
             }
         };
 
+        let seed_demo = vars.boolean("SEED_DEMO", true)?;
+
         Ok(Config {
             bind_addr,
             port,
@@ -418,6 +423,7 @@ impl Config {
             shutdown_grace,
             shutdown_delay,
             public_base_url,
+            seed_demo,
         })
     }
 }
@@ -442,6 +448,7 @@ mod tests {
         assert_eq!(c.replica_max_lag, Duration::from_secs(30));
         assert_eq!(c.shutdown_grace, Duration::from_secs(25));
         assert!(c.database.is_embedded());
+        assert!(c.seed_demo);
         assert_eq!(c.cors_origins, CorsOrigins::Any);
         assert!(!c.auto_migrate);
         assert!(

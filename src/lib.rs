@@ -1,9 +1,11 @@
 //! opentabletop-server: a server for the OpenTabletop board-game data API.
 //!
 //! - [`http`]: routing, extractors, DTOs, RFC 9457 errors, OpenAPI document;
-//! - [`storage`]: database connections (primary, replicas), migrations, entities;
+//! - [`catalog`]: catalog data files, validated and resolved (pure);
+//! - [`storage`]: database connections (primary, replicas), migrations, entities, import;
 //! - [`config`], [`telemetry`], [`lifecycle`], [`server`], [`cli`]: the process.
 
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod http;

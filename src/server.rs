@@ -26,12 +26,42 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
              `opentabletop migrate` runs (or start with AUTO_MIGRATE=true)"
         );
     }
+    if db.is_embedded()
+        && config.seed_demo
+        && crate::storage::import::is_empty(db.primary()).await?
+    {
+        seed_demo(&db).await?;
+    }
     let state = AppState::new(config, db);
     state.db.spawn_replica_monitor(
         state.config.replica_check_interval,
         state.config.replica_max_lag,
     );
     Ok(state)
+}
+
+/// Loads the demo catalog compiled into the binary.
+async fn seed_demo(db: &Database) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let known = crate::storage::import::known(db.primary()).await?;
+    let (catalog, _) = crate::catalog::build(&crate::catalog::demo::sources(), &known, false)
+        .map_err(|errors| {
+            anyhow::anyhow!(
+                "the demo catalog is invalid: {}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        })?;
+    crate::storage::import::write(db.primary(), &catalog, &|_, _, _| {}).await?;
+    tracing::info!(
+        games = catalog.games.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "demo catalog loaded into the empty embedded database"
+    );
+    Ok(())
 }
 
 /// `opentabletop serve`: runs until SIGTERM or SIGINT, then drains.

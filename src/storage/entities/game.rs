@@ -66,3 +66,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Entity {
+    /// Every game ordered by id (tests compare whole tables with it).
+    pub async fn find_all_sorted<C: sea_orm::ConnectionTrait>(db: &C) -> Vec<Model> {
+        use sea_orm::QueryOrder;
+        Entity::find()
+            .order_by_asc(Column::Id)
+            .all(db)
+            .await
+            .expect("games readable")
+    }
+}

@@ -57,6 +57,21 @@ pub enum Command {
     },
     /// Load the demo catalog compiled into this binary (any backend).
     SeedDemo,
+    /// Write a deterministic synthetic catalog in the import layout.
+    ///
+    /// For benchmarks and load tests: the same --seed always gives the same
+    /// files. The vocabulary is the demo catalog's (the OpenTabletop slugs).
+    Generate {
+        /// Number of games in all (base games and their expansions).
+        #[arg(long, default_value_t = 1000)]
+        games: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory (created; existing files are overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the OpenAPI document this server serves.
     Openapi {
         /// Output format.
@@ -83,6 +98,9 @@ pub fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi { format, output } = &command {
         return print_openapi(*format, output.as_deref());
+    }
+    if let Command::Generate { games, seed, out } = &command {
+        return run_generate(*games, *seed, out);
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -117,7 +135,9 @@ pub fn main() -> ExitCode {
             Command::SeedDemo => {
                 run_import(config, crate::catalog::demo::sources(), false, false).await
             }
-            Command::Openapi { .. } => unreachable!("handled before the runtime starts"),
+            Command::Openapi { .. } | Command::Generate { .. } => {
+                unreachable!("handled before the runtime starts")
+            }
         }
     });
     match result {
@@ -128,6 +148,30 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_generate(games: usize, seed: u64, out: &std::path::Path) -> ExitCode {
+    use crate::catalog::generate;
+    let started = std::time::Instant::now();
+    let taxonomy: Vec<_> = crate::catalog::demo::sources()
+        .into_iter()
+        .filter(|s| s.rel.starts_with("taxonomy/"))
+        .collect();
+    let (files, summary) = generate::generate(&generate::Options { games, seed }, &taxonomy);
+    if let Err(e) = generate::write(out, &files) {
+        eprintln!("error: cannot write to {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "generated {} base games, {} expansions, {} combinations in {} files under {} ({:.1} s)",
+        summary.base_games,
+        summary.expansions,
+        summary.combinations,
+        summary.files,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
 }
 
 fn print_openapi(format: Format, output: Option<&std::path::Path>) -> ExitCode {

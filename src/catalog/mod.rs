@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod files;
+pub mod generate;
 pub mod ids;
 pub mod load;
 pub mod yaml;

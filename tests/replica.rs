@@ -103,6 +103,8 @@ async fn insert_game(conn: &DatabaseConnection, slug: &str) {
         sort_name: Set(slug.to_string()),
         game_type: Set("base_game".into()),
         status: Set("active".into()),
+        best_at: Set(serde_json::json!([])),
+        recommended_at: Set(serde_json::json!([])),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

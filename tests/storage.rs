@@ -24,6 +24,8 @@ fn sample_game(slug: &str) -> game::ActiveModel {
         weight: Set(Some(3.86)),
         rating_distribution: Set(Some(serde_json::json!([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))),
         status: Set("active".into()),
+        best_at: Set(serde_json::json!([])),
+        recommended_at: Set(serde_json::json!([])),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

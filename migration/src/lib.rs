@@ -22,6 +22,7 @@ mod m20261122_000002_games;
 mod m20261122_000003_expansions_editions;
 mod m20261122_000004_community;
 mod m20261122_000005_search;
+mod m20261123_000006_derived;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_expansions_editions::Migration),
             Box::new(m20261122_000004_community::Migration),
             Box::new(m20261122_000005_search::Migration),
+            Box::new(m20261123_000006_derived::Migration),
         ]
     }
 }

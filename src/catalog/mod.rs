@@ -4,6 +4,7 @@
 //! [`Known`] map; [`crate::storage::import`] writes the result.
 
 pub mod demo;
+pub mod derive;
 pub mod files;
 pub mod generate;
 pub mod ids;

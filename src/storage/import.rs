@@ -12,6 +12,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait, Value};
 use uuid::Uuid;
 
+use crate::catalog::derive;
 use crate::catalog::ids::stable_id;
 use crate::catalog::{Catalog, Known};
 
@@ -155,12 +156,16 @@ impl Rows {
     }
 
     fn push(&mut self, row: Vec<Value>) {
-        debug_assert_eq!(row.len(), self.columns.len(), "{}", self.table);
         self.rows.push(row);
     }
 
     async fn write<C: ConnectionTrait>(self, db: &C, progress: Progress<'_>) -> Result<(), DbErr> {
         let total = self.rows.len();
+        debug_assert!(
+            self.rows.iter().all(|r| r.len() == self.columns.len()),
+            "{}: row and column counts differ",
+            self.table
+        );
         let per_batch = (MAX_PARAMS / self.columns.len()).clamp(1, MAX_ROWS);
         let update: Vec<Alias> = self
             .columns
@@ -208,6 +213,40 @@ async fn delete_where_in<C: ConnectionTrait>(
         let stmt = Query::delete()
             .from_table(Alias::new(table))
             .and_where(Expr::col(Alias::new(column)).is_in(chunk.iter().copied()))
+            .to_owned();
+        db.execute(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes `game_count` (active games) on the vocabulary, people,
+/// publishers and families.
+pub async fn refresh_game_counts<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    for (table, join_table, column) in [
+        ("mechanics", "game_mechanics", "mechanic_id"),
+        ("categories", "game_categories", "category_id"),
+        ("themes", "game_themes", "theme_id"),
+        ("people", "game_designers", "person_id"),
+        ("publishers", "game_publishers", "publisher_id"),
+        ("families", "game_families", "family_id"),
+    ] {
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_as(Alias::new(join_table), Alias::new("j"))
+            .inner_join(
+                Alias::new("games"),
+                Expr::col((Alias::new("games"), Alias::new("id")))
+                    .equals((Alias::new("j"), Alias::new("game_id"))),
+            )
+            .and_where(
+                Expr::col((Alias::new("j"), Alias::new(column)))
+                    .equals((Alias::new(table), Alias::new("id"))),
+            )
+            .and_where(Expr::col((Alias::new("games"), Alias::new("status"))).eq("active"))
+            .to_owned();
+        let stmt = Query::update()
+            .table(Alias::new(table))
+            .value(Alias::new("game_count"), count)
             .to_owned();
         db.execute(&stmt).await?;
     }
@@ -453,9 +492,28 @@ async fn write_all<C: ConnectionTrait>(
         "image_url",
         "thumbnail_url",
         "bgg_id",
+        "best_at",
+        "recommended_at",
+        "experience_multipliers",
         "created_at",
         "updated_at",
     ];
+    // Derived per game: best-at / recommended-at lists (D3) and multipliers (D34).
+    let mut ratings_of: HashMap<Uuid, Vec<(i64, f64)>> = HashMap::new();
+    for r in &c.ratings {
+        ratings_of
+            .entry(r.game_id)
+            .or_default()
+            .push((r.player_count, r.average_rating));
+    }
+    let mut levels_of: HashMap<Uuid, Vec<(&str, i64, i64)>> = HashMap::new();
+    for l in &c.levels {
+        levels_of.entry(l.game_id).or_default().push((
+            l.experience_level.as_str(),
+            l.median_minutes,
+            l.total_reports,
+        ));
+    }
     let mut rows = Rows::new("games", GAME_COLUMNS).upsert(&["id"], &["created_at", "updated_at"]);
     for i in parent_first(c) {
         let g = &c.games[i];
@@ -496,6 +554,22 @@ async fn write_all<C: ConnectionTrait>(
             opt_text(g.image_url.as_ref()),
             opt_text(g.thumbnail_url.as_ref()),
             opt_int(g.bgg_id),
+        ]);
+        let (best, recommended) =
+            derive::player_count_lists(ratings_of.get(&g.id).map(Vec::as_slice).unwrap_or(&[]));
+        let multipliers = levels_of
+            .get(&g.id)
+            .and_then(|l| derive::multipliers(l))
+            .map(|m| {
+                m.iter()
+                    .map(|(level, v)| (level.to_string(), serde_json::json!(v)))
+                    .collect::<serde_json::Map<_, _>>()
+            });
+        let row = rows.rows.last_mut().expect("just pushed");
+        row.extend([
+            json(&best),
+            json(&recommended),
+            opt_json(multipliers.as_ref()),
             now.clone(),
             now.clone(),
         ]);
@@ -871,12 +945,21 @@ async fn write_all<C: ConnectionTrait>(
         db.execute(&stmt).await?;
     }
     for (game, edition) in canonical {
-        let stmt = Query::update()
-            .table(Alias::new("games"))
-            .value(Alias::new("canonical_edition_id"), edition)
-            .and_where(Expr::col(Alias::new("id")).eq(game))
-            .to_owned();
-        db.execute(&stmt).await?;
+        canonical_update(db, game, edition).await?;
     }
+    refresh_game_counts(db).await
+}
+
+async fn canonical_update<C: ConnectionTrait>(
+    db: &C,
+    game: Uuid,
+    edition: Uuid,
+) -> Result<(), DbErr> {
+    let stmt = Query::update()
+        .table(Alias::new("games"))
+        .value(Alias::new("canonical_edition_id"), edition)
+        .and_where(Expr::col(Alias::new("id")).eq(game))
+        .to_owned();
+    db.execute(&stmt).await?;
     Ok(())
 }

@@ -56,6 +56,15 @@ pub struct Model {
     pub bgg_id: Option<i32>,
     pub funding_source: Option<String>,
     pub canonical_edition_id: Option<Uuid>,
+    /// Derived (D3): player counts rated at least 4.0.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub best_at: Json,
+    /// Derived (D3): player counts rated at least 3.0.
+    #[sea_orm(column_type = "JsonBinary")]
+    pub recommended_at: Json,
+    /// Derived (D34): level median / experienced median, when all levels have data.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub experience_multipliers: Option<Json>,
     /// `active`, `pending` or `archived`.
     pub status: String,
     pub created_at: DateTimeUtc,

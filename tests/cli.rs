@@ -131,18 +131,10 @@ async fn migrate_applies_once_and_status_lists_every_migration() {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn serve_over_a_real_socket_then_exit_0_on_sigterm() {
     let mut db = common::TestDb::new().await;
-    let port = free_port();
+    let port = common::free_port();
     db.set("PORT", &port.to_string())
         .set("BIND_ADDRESS", "127.0.0.1")
         .set("LOG_LEVEL", "info");

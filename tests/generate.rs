@@ -5,8 +5,6 @@ mod common;
 
 use std::process::Command;
 
-use sea_orm::{ConnectionTrait, Statement};
-
 #[tokio::test]
 async fn generated_catalog_imports_and_reimports_unchanged() {
     let mut db = common::TestDb::new().await;
@@ -58,15 +56,7 @@ async fn generated_catalog_imports_and_reimports_unchanged() {
             "expansion_combinations",
             "player_count_ratings",
         ] {
-            let row = conn
-                .query_one_raw(Statement::from_string(
-                    conn.get_database_backend(),
-                    format!("SELECT COUNT(*) AS n FROM {table}"),
-                ))
-                .await
-                .unwrap()
-                .unwrap();
-            out.push(row.try_get::<i64>("", "n").unwrap());
+            out.push(common::count(conn, table).await);
         }
         out
     };

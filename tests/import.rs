@@ -23,17 +23,7 @@ fn run(db: &common::TestDb, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-async fn count(conn: &DatabaseConnection, table: &str) -> i64 {
-    let row = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM {table}"),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get("", "n").unwrap()
-}
+use common::count;
 
 const TABLES: &[&str] = &[
     "games",

@@ -35,14 +35,6 @@ impl TraceService for Collector {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -50,7 +42,7 @@ fn hex(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn request_and_database_spans_are_exported_over_otlp() {
     let collector = Collector::default();
-    let otlp_port = free_port();
+    let otlp_port = common::free_port();
     let server = tokio::spawn(
         tonic::transport::Server::builder()
             .add_service(TraceServiceServer::new(collector.clone()))
@@ -58,7 +50,7 @@ async fn request_and_database_spans_are_exported_over_otlp() {
     );
 
     let mut db = common::TestDb::new().await;
-    let port = free_port();
+    let port = common::free_port();
     db.set("PORT", &port.to_string())
         .set("BIND_ADDRESS", "127.0.0.1")
         .set(

@@ -20,7 +20,7 @@ use opentabletop::storage::ReplicaState;
 use opentabletop::storage::entities::game;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, Statement,
+    QueryFilter, Statement,
 };
 use tokio::sync::Mutex;
 
@@ -95,23 +95,7 @@ async fn ctl(env: &Env, action: &str) {
 }
 
 async fn insert_game(conn: &DatabaseConnection, slug: &str) {
-    let now = chrono::Utc::now();
-    game::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        slug: Set(slug.to_string()),
-        name: Set(slug.to_string()),
-        sort_name: Set(slug.to_string()),
-        game_type: Set("base_game".into()),
-        status: Set("active".into()),
-        best_at: Set(serde_json::json!([])),
-        recommended_at: Set(serde_json::json!([])),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .unwrap();
+    common::game_model(slug).insert(conn).await.unwrap();
 }
 
 /// Reads the game by slug and tells whether a standby served the read.

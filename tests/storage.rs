@@ -12,24 +12,14 @@ use opentabletop::storage::{Database, migrate};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 fn sample_game(slug: &str) -> game::ActiveModel {
-    let now = chrono::Utc::now();
-    game::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        slug: Set(slug.to_string()),
-        name: Set("Spirit Island".into()),
-        sort_name: Set("spirit island".into()),
-        game_type: Set("base_game".into()),
-        min_players: Set(Some(1)),
-        max_players: Set(Some(4)),
-        weight: Set(Some(3.86)),
-        rating_distribution: Set(Some(serde_json::json!([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))),
-        status: Set("active".into()),
-        best_at: Set(serde_json::json!([])),
-        recommended_at: Set(serde_json::json!([])),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let mut model = common::game_model(slug);
+    model.name = Set("Spirit Island".into());
+    model.sort_name = Set("spirit island".into());
+    model.min_players = Set(Some(1));
+    model.max_players = Set(Some(4));
+    model.weight = Set(Some(3.86));
+    model.rating_distribution = Set(Some(serde_json::json!([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])));
+    model
 }
 
 #[tokio::test]

@@ -347,112 +347,41 @@ async fn write_all<C: ConnectionTrait>(
     rows.write(db, progress).await?;
 
     // People, publishers, families, awards.
-    let mut rows = Rows::new(
-        "people",
-        &[
-            "id",
-            "slug",
-            "name",
-            "description",
-            "bgg_id",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .upsert(&["slug"], &["id", "created_at", "updated_at"]);
-    for e in &c.people {
-        rows.push(vec![
-            e.id.into(),
-            text(&e.slug),
-            text(&e.name),
-            opt_text(e.description.as_ref()),
-            opt_int(e.bgg_id),
-            now.clone(),
-            now.clone(),
-        ]);
+    for (table, entities, extra) in [
+        ("people", &c.people, &["bgg_id"][..]),
+        (
+            "publishers",
+            &c.publishers,
+            &["country", "website", "bgg_id"][..],
+        ),
+        ("families", &c.families, &["bgg_id"][..]),
+        ("awards", &c.awards, &["organization", "website"][..]),
+    ] {
+        let mut columns = vec!["id", "slug", "name", "description"];
+        columns.extend(extra);
+        columns.extend(["created_at", "updated_at"]);
+        let mut rows =
+            Rows::new(table, &columns).upsert(&["slug"], &["id", "created_at", "updated_at"]);
+        for e in entities {
+            let mut row = vec![
+                e.id.into(),
+                text(&e.slug),
+                text(&e.name),
+                opt_text(e.description.as_ref()),
+            ];
+            for column in extra {
+                row.push(match *column {
+                    "bgg_id" => opt_int(e.bgg_id),
+                    "country" => opt_text(e.country.as_ref()),
+                    "website" => opt_text(e.website.as_ref()),
+                    _ => opt_text(e.organization.as_ref()),
+                });
+            }
+            row.extend([now.clone(), now.clone()]);
+            rows.push(row);
+        }
+        rows.write(db, progress).await?;
     }
-    rows.write(db, progress).await?;
-    let mut rows = Rows::new(
-        "publishers",
-        &[
-            "id",
-            "slug",
-            "name",
-            "description",
-            "country",
-            "website",
-            "bgg_id",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .upsert(&["slug"], &["id", "created_at", "updated_at"]);
-    for e in &c.publishers {
-        rows.push(vec![
-            e.id.into(),
-            text(&e.slug),
-            text(&e.name),
-            opt_text(e.description.as_ref()),
-            opt_text(e.country.as_ref()),
-            opt_text(e.website.as_ref()),
-            opt_int(e.bgg_id),
-            now.clone(),
-            now.clone(),
-        ]);
-    }
-    rows.write(db, progress).await?;
-    let mut rows = Rows::new(
-        "families",
-        &[
-            "id",
-            "slug",
-            "name",
-            "description",
-            "bgg_id",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .upsert(&["slug"], &["id", "created_at", "updated_at"]);
-    for e in &c.families {
-        rows.push(vec![
-            e.id.into(),
-            text(&e.slug),
-            text(&e.name),
-            opt_text(e.description.as_ref()),
-            opt_int(e.bgg_id),
-            now.clone(),
-            now.clone(),
-        ]);
-    }
-    rows.write(db, progress).await?;
-    let mut rows = Rows::new(
-        "awards",
-        &[
-            "id",
-            "slug",
-            "name",
-            "description",
-            "organization",
-            "website",
-            "created_at",
-            "updated_at",
-        ],
-    )
-    .upsert(&["slug"], &["id", "created_at", "updated_at"]);
-    for e in &c.awards {
-        rows.push(vec![
-            e.id.into(),
-            text(&e.slug),
-            text(&e.name),
-            opt_text(e.description.as_ref()),
-            opt_text(e.organization.as_ref()),
-            opt_text(e.website.as_ref()),
-            now.clone(),
-            now.clone(),
-        ]);
-    }
-    rows.write(db, progress).await?;
 
     // Games.
     const GAME_COLUMNS: &[&str] = &[

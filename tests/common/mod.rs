@@ -168,3 +168,45 @@ pub async fn get(app: &axum::Router, uri: &str) -> Reply {
     )
     .await
 }
+
+/// A TCP port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Rows in `table`.
+pub async fn count(conn: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+/// A minimal active base game, ready to insert.
+pub fn game_model(slug: &str) -> opentabletop::storage::entities::game::ActiveModel {
+    use sea_orm::Set;
+    let now = chrono::Utc::now();
+    opentabletop::storage::entities::game::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        slug: Set(slug.to_string()),
+        name: Set(slug.to_string()),
+        sort_name: Set(slug.to_string()),
+        game_type: Set("base_game".into()),
+        status: Set("active".into()),
+        best_at: Set(serde_json::json!([])),
+        recommended_at: Set(serde_json::json!([])),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}

@@ -146,7 +146,8 @@ fn demo_wording_is_our_own() {
 
 #[tokio::test]
 async fn the_embedded_default_starts_with_the_demo_catalog() {
-    let db = common::TestDb::new().await;
+    let mut db = common::TestDb::new().await;
+    db.set("SEED_DEMO", "true");
     if db.is_postgres() {
         // PostgreSQL is never seeded implicitly; `seed-demo` does it.
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_opentabletop"))

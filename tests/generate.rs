@@ -7,8 +7,7 @@ use std::process::Command;
 
 #[tokio::test]
 async fn generated_catalog_imports_and_reimports_unchanged() {
-    let mut db = common::TestDb::new().await;
-    db.set("SEED_DEMO", "false");
+    let db = common::TestDb::new().await;
     let out = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_opentabletop");
     let generated = Command::new(bin)

@@ -49,8 +49,7 @@ async fn counts(conn: &DatabaseConnection) -> Vec<i64> {
 
 /// A fresh, migrated database without the demo catalog.
 async fn empty_db() -> (common::TestDb, Database) {
-    let mut db = common::TestDb::new().await;
-    db.set("SEED_DEMO", "false");
+    let db = common::TestDb::new().await;
     let database = Database::connect(&db.config()).await.unwrap();
     opentabletop::storage::migrate::apply(database.primary())
         .await

@@ -33,6 +33,8 @@ impl TestDb {
             dir.path().display().to_string(),
         );
         vars.insert("LOG_LEVEL".into(), "warn".into());
+        // Tests start from an empty catalog unless they ask for the demo.
+        vars.insert("SEED_DEMO".into(), "false".into());
         let mut postgres = None;
         if let Ok(admin) = std::env::var(POSTGRES_ENV) {
             let name = format!("ot_test_{}", uuid::Uuid::new_v4().simple());

@@ -99,6 +99,10 @@ pub struct Config {
     pub public_base_url: Option<Url>,
     /// Load the demo catalog when `serve` finds an empty embedded database.
     pub seed_demo: bool,
+    /// Key that signs pagination cursors; every replica of a deployment needs
+    /// the same one. `None`: a built-in key (cursors stay valid, but anyone who
+    /// reads this source can forge them).
+    pub cursor_secret: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -124,6 +128,10 @@ impl fmt::Debug for Config {
             .field("shutdown_delay", &self.shutdown_delay)
             .field("public_base_url", &self.public_base_url)
             .field("seed_demo", &self.seed_demo)
+            .field(
+                "cursor_secret",
+                &self.cursor_secret.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }
@@ -402,6 +410,17 @@ impl Config {
         };
 
         let seed_demo = vars.boolean("SEED_DEMO", true)?;
+        let cursor_secret = match vars.get("CURSOR_SECRET") {
+            None => None,
+            Some(raw) if raw.len() >= 16 => Some(raw.to_string()),
+            Some(_) => {
+                return Err(ConfigError {
+                    name: "CURSOR_SECRET",
+                    value: "[redacted]".into(),
+                    expected: "a secret of at least 16 characters".into(),
+                });
+            }
+        };
 
         Ok(Config {
             bind_addr,
@@ -424,6 +443,7 @@ impl Config {
             shutdown_delay,
             public_base_url,
             seed_demo,
+            cursor_secret,
         })
     }
 }
@@ -529,6 +549,9 @@ mod tests {
             cfg(&[("CORS_ORIGINS", "example.org")]).unwrap_err().name,
             "CORS_ORIGINS"
         );
+        let e = cfg(&[("CURSOR_SECRET", "short")]).unwrap_err();
+        assert_eq!(e.name, "CURSOR_SECRET");
+        assert!(!e.to_string().contains("short"), "secrets are not echoed");
         let c = cfg(&[
             ("CORS_ORIGINS", "https://a.example, http://localhost:3000"),
             ("LOG_FORMAT", "PRETTY"),

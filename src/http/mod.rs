@@ -9,6 +9,8 @@ pub mod extract;
 pub mod health;
 pub mod metrics;
 mod middleware;
+pub mod pagination;
+pub mod taxonomy;
 
 use std::sync::Arc;
 
@@ -27,9 +29,13 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::{Config, CorsOrigins};
+use crate::domain::cursor::CursorCodec;
 use crate::lifecycle::Lifecycle;
 use crate::storage::Database;
 use error::ApiError;
+
+/// Signs cursors when `CURSOR_SECRET` is not set.
+const DEFAULT_CURSOR_SECRET: &str = "opentabletop-server default cursor key";
 
 /// Shared state of every handler. Cheap to clone.
 #[derive(Clone)]
@@ -38,15 +44,24 @@ pub struct AppState {
     pub db: Database,
     pub lifecycle: Arc<Lifecycle>,
     pub metrics: PrometheusHandle,
+    pub cursors: CursorCodec,
 }
 
 impl AppState {
     pub fn new(config: Config, db: Database) -> AppState {
+        let cursors = CursorCodec::new(
+            config
+                .cursor_secret
+                .as_deref()
+                .unwrap_or(DEFAULT_CURSOR_SECRET)
+                .as_bytes(),
+        );
         AppState {
             config: Arc::new(config),
             db,
             lifecycle: Lifecycle::new(),
             metrics: metrics::recorder(),
+            cursors,
         }
     }
 }
@@ -65,6 +80,7 @@ impl AppState {
     tags(
         (name = "health", description = "Liveness and readiness probes"),
         (name = "operations", description = "Operating the server: metrics"),
+        (name = "taxonomy", description = "Controlled vocabularies: mechanics, categories, themes"),
     ),
     components(schemas(error::ErrorResponse, error::ValidationError))
 )]
@@ -75,6 +91,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::routes())
         .merge(metrics::routes())
+        .merge(taxonomy::routes())
 }
 
 /// The OpenAPI document this server serves (and `openapi/openapi.yaml` holds).

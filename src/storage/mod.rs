@@ -10,6 +10,7 @@ pub mod entities;
 pub mod import;
 pub mod migrate;
 mod replica;
+pub mod taxonomy;
 
 use std::future::Future;
 use std::sync::Arc;

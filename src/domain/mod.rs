@@ -1,0 +1,4 @@
+//! Domain logic: pure, unit-tested code with no I/O (pagination cursors,
+//! filters, effective-property resolution).
+
+pub mod cursor;

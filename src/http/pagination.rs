@@ -1,0 +1,198 @@
+//! Keyset pagination at the HTTP edge: `cursor`/`limit` parameters, the
+//! `{data, meta, _links}` envelope, and the cursors of the next and previous
+//! pages (SPEC-NOTES D11, §3.3).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ApiError;
+use crate::domain::cursor::{CursorCodec, CursorError, Position};
+
+pub const DEFAULT_LIMIT: u64 = 25;
+pub const MAX_LIMIT: u64 = 100;
+
+/// `cursor` and `limit`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Opaque token from `meta.next_cursor` / `meta.prev_cursor` of a previous
+    /// response of the same query; pass it verbatim. Anything else is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// A validated page request.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: u64,
+    pub position: Option<Position>,
+    pub fingerprint: String,
+}
+
+impl PageParams {
+    /// Validates `limit` and decodes `cursor` for the query `fingerprint`.
+    pub fn resolve(
+        &self,
+        codec: &CursorCodec,
+        fingerprint: String,
+    ) -> Result<PageRequest, ApiError> {
+        let limit = match self.limit {
+            None => DEFAULT_LIMIT,
+            Some(n) if (1..=MAX_LIMIT as i64).contains(&n) => n as u64,
+            Some(n) => {
+                return Err(ApiError::invalid(
+                    "limit",
+                    format!("{n} is outside 1..{MAX_LIMIT}"),
+                    "invalid_range",
+                ));
+            }
+        };
+        let position = match self.cursor.as_deref() {
+            None | Some("") => None,
+            Some(token) => Some(codec.decode(&fingerprint, token).map_err(|e| {
+                let code = match e {
+                    CursorError::Malformed => "invalid_cursor",
+                    CursorError::Tampered => "tampered_cursor",
+                    CursorError::Foreign => "foreign_cursor",
+                };
+                ApiError::invalid("cursor", e.to_string(), code)
+            })?),
+        };
+        Ok(PageRequest {
+            limit,
+            position,
+            fingerprint,
+        })
+    }
+}
+
+/// Pagination metadata of every list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PaginationMeta {
+    /// Items matching the query across all pages.
+    #[schema(minimum = 0)]
+    pub total: u64,
+    /// The page size used.
+    #[schema(minimum = 1, maximum = 100)]
+    pub limit: u64,
+    /// Whether items follow this page.
+    pub has_more: bool,
+    /// Cursor of the next page (absent on the last page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Cursor of the previous page (absent on the first page). Extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_cursor: Option<String>,
+}
+
+/// A hypermedia link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Link {
+    pub href: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl Link {
+    pub fn new(href: impl Into<String>) -> Link {
+        Link {
+            href: href.into(),
+            title: None,
+        }
+    }
+}
+
+/// Links of a page: itself, and the next and previous pages when they exist.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PaginationLinks {
+    #[serde(rename = "self")]
+    pub self_link: Link,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<Link>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub meta: PaginationMeta,
+    #[serde(rename = "_links")]
+    pub links: PaginationLinks,
+}
+
+/// Builds a page from rows fetched with `limit + 1` in the direction of the
+/// request (see [`crate::storage::taxonomy::page`]): trims the probe row,
+/// restores ascending order for a backward page, and issues the cursors.
+pub fn page<T>(
+    mut rows: Vec<T>,
+    request: &PageRequest,
+    total: u64,
+    codec: &CursorCodec,
+    key: impl Fn(&T) -> Vec<Value>,
+    path: &str,
+    query: &[(&str, String)],
+) -> Page<T> {
+    let limit = request.limit as usize;
+    let backward = request.position.as_ref().is_some_and(|p| p.backward);
+    let probe = rows.len() > limit;
+    rows.truncate(limit);
+    if backward {
+        rows.reverse();
+    }
+    // Forward: more follow when the probe row exists; a previous page exists
+    // when we came from a cursor. Backward: the page we came from follows;
+    // more precede when the probe row exists.
+    let (has_more, has_prev) = if backward {
+        (true, probe)
+    } else {
+        (probe, request.position.is_some())
+    };
+    let cursor = |row: &T, backward: bool| {
+        codec.encode(
+            &request.fingerprint,
+            &Position {
+                key: key(row),
+                backward,
+            },
+        )
+    };
+    let next_cursor = rows.last().filter(|_| has_more).map(|r| cursor(r, false));
+    let prev_cursor = rows.first().filter(|_| has_prev).map(|r| cursor(r, true));
+    let href = |cursor: Option<&String>| {
+        let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let limit = request.limit.to_string();
+        pairs.push(("limit", &limit));
+        if let Some(c) = cursor {
+            pairs.push(("cursor", c));
+        }
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        format!("{path}?{encoded}")
+    };
+    let self_cursor = request
+        .position
+        .as_ref()
+        .map(|p| codec.encode(&request.fingerprint, p));
+    Page {
+        links: PaginationLinks {
+            self_link: Link::new(href(self_cursor.as_ref())),
+            next: next_cursor.as_ref().map(|c| Link::new(href(Some(c)))),
+            prev: prev_cursor.as_ref().map(|c| Link::new(href(Some(c)))),
+        },
+        meta: PaginationMeta {
+            total,
+            limit: request.limit,
+            has_more,
+            next_cursor,
+            prev_cursor,
+        },
+        data: rows,
+    }
+}

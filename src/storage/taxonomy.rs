@@ -1,0 +1,72 @@
+//! Queries of the vocabularies (mechanics, categories, themes).
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::{ConnectionTrait, DbErr};
+use uuid::Uuid;
+
+/// One term, as the list endpoints show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermRow {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub game_count: i64,
+}
+
+/// Number of terms in `table`.
+pub async fn count<C: ConnectionTrait>(db: &C, table: &str) -> Result<u64, DbErr> {
+    let stmt = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(Alias::new(table))
+        .to_owned();
+    let n: i64 = match db.query_one(&stmt).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Up to `limit + 1` terms after (or, `backward`, before) the slug `from`,
+/// in the direction of travel. Keyset on the unique slug: the unique index
+/// on `slug` serves both directions.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    from: Option<&str>,
+    backward: bool,
+    limit: u64,
+) -> Result<Vec<TermRow>, DbErr> {
+    let slug = Alias::new("slug");
+    let mut stmt = Query::select();
+    stmt.columns([
+        Alias::new("id"),
+        Alias::new("slug"),
+        Alias::new("name"),
+        Alias::new("description"),
+        Alias::new("game_count"),
+    ])
+    .from(Alias::new(table))
+    .order_by(
+        slug.clone(),
+        if backward { Order::Desc } else { Order::Asc },
+    )
+    .limit(limit + 1);
+    if let Some(from) = from {
+        let col = Expr::col(slug);
+        stmt.and_where(if backward { col.lt(from) } else { col.gt(from) });
+    }
+    db.query_all(&stmt)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(TermRow {
+                id: row.try_get("", "id")?,
+                slug: row.try_get("", "slug")?,
+                name: row.try_get("", "name")?,
+                description: row.try_get("", "description")?,
+                game_count: i64::from(row.try_get::<i32>("", "game_count")?),
+            })
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@ pub mod health;
 pub mod metrics;
 mod middleware;
 pub mod pagination;
+pub mod people;
 pub mod taxonomy;
 
 use std::sync::Arc;
@@ -81,6 +82,7 @@ impl AppState {
         (name = "health", description = "Liveness and readiness probes"),
         (name = "operations", description = "Operating the server: metrics"),
         (name = "taxonomy", description = "Controlled vocabularies: mechanics, categories, themes"),
+        (name = "people", description = "Designers and publishers"),
     ),
     components(schemas(error::ErrorResponse, error::ValidationError))
 )]
@@ -92,6 +94,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(health::routes())
         .merge(metrics::routes())
         .merge(taxonomy::routes())
+        .merge(people::routes())
 }
 
 /// The OpenAPI document this server serves (and `openapi/openapi.yaml` holds).

@@ -70,6 +70,24 @@ impl PageParams {
     }
 }
 
+impl PageRequest {
+    /// For lists keyed on a unique slug: the slug to start from, and whether
+    /// the page goes backward.
+    pub fn slug_position(&self) -> Result<(Option<String>, bool), ApiError> {
+        match &self.position {
+            None => Ok((None, false)),
+            Some(p) => match p.key.as_slice() {
+                [Value::String(slug)] => Ok((Some(slug.clone()), p.backward)),
+                _ => Err(ApiError::invalid(
+                    "cursor",
+                    CursorError::Malformed.to_string(),
+                    "invalid_cursor",
+                )),
+            },
+        }
+    }
+}
+
 /// Pagination metadata of every list.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PaginationMeta {
@@ -102,6 +120,24 @@ impl Link {
         Link {
             href: href.into(),
             title: None,
+        }
+    }
+
+    pub fn titled(href: impl Into<String>, title: impl Into<String>) -> Link {
+        Link {
+            href: href.into(),
+            title: Some(title.into()),
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The same page with its items converted.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            data: self.data.into_iter().map(f).collect(),
+            meta: self.meta,
+            links: self.links,
         }
     }
 }

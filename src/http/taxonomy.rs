@@ -69,19 +69,7 @@ async fn list<T: From<TermRow>>(
         &state.cursors,
         fingerprint(&[("endpoint", path), ("sort", "slug")]),
     )?;
-    let (from, backward) = match &request.position {
-        Some(p) => match p.key.first() {
-            Some(Value::String(slug)) => (Some(slug.clone()), p.backward),
-            _ => {
-                return Err(ApiError::invalid(
-                    "cursor",
-                    "the cursor is not one this server issued (malformed)",
-                    "invalid_cursor",
-                ));
-            }
-        },
-        None => (None, false),
-    };
+    let (from, backward) = request.slug_position()?;
     let limit = request.limit;
     let (total, rows) = state
         .db
@@ -103,11 +91,7 @@ async fn list<T: From<TermRow>>(
         path,
         &[],
     );
-    Ok(Page {
-        data: page.data.into_iter().map(T::from).collect(),
-        meta: page.meta,
-        links: page.links,
-    })
+    Ok(page.map(T::from))
 }
 
 /// List mechanics.

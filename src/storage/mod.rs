@@ -9,6 +9,7 @@
 pub mod entities;
 pub mod import;
 pub mod migrate;
+pub mod people;
 mod replica;
 pub mod taxonomy;
 

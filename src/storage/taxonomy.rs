@@ -1,6 +1,6 @@
 //! Queries of the vocabularies (mechanics, categories, themes).
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
@@ -37,7 +37,6 @@ pub async fn page<C: ConnectionTrait>(
     backward: bool,
     limit: u64,
 ) -> Result<Vec<TermRow>, DbErr> {
-    let slug = Alias::new("slug");
     let mut stmt = Query::select();
     stmt.columns([
         Alias::new("id"),
@@ -46,16 +45,8 @@ pub async fn page<C: ConnectionTrait>(
         Alias::new("description"),
         Alias::new("game_count"),
     ])
-    .from(Alias::new(table))
-    .order_by(
-        slug.clone(),
-        if backward { Order::Desc } else { Order::Asc },
-    )
-    .limit(limit + 1);
-    if let Some(from) = from {
-        let col = Expr::col(slug);
-        stmt.and_where(if backward { col.lt(from) } else { col.gt(from) });
-    }
+    .from(Alias::new(table));
+    keyset(&mut stmt, (table, "slug"), from, backward, limit);
     db.query_all(&stmt)
         .await?
         .iter()
@@ -69,4 +60,25 @@ pub async fn page<C: ConnectionTrait>(
             })
         })
         .collect()
+}
+
+/// Restricts `stmt` to the `limit + 1` rows after (or, `backward`, before)
+/// `from` on the unique column `key`, ordered in the direction of travel.
+pub fn keyset(
+    stmt: &mut SelectStatement,
+    key: (&str, &str),
+    from: Option<&str>,
+    backward: bool,
+    limit: u64,
+) {
+    let column = (Alias::new(key.0), Alias::new(key.1));
+    stmt.order_by(
+        column.clone(),
+        if backward { Order::Desc } else { Order::Asc },
+    )
+    .limit(limit + 1);
+    if let Some(from) = from {
+        let col = Expr::col(column);
+        stmt.and_where(if backward { col.lt(from) } else { col.gt(from) });
+    }
 }

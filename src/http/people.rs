@@ -1,0 +1,233 @@
+//! `GET /designers`, `/designers/{id}`, `/publishers`, `/publishers/{id}`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::error::{ApiError, ErrorResponse};
+use super::extract::Query;
+use super::pagination::{Link, Page, PageParams, page};
+use crate::domain::cursor::fingerprint;
+use crate::storage::people::{self, Kind, OrgRow};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_designers))
+        .routes(routes!(get_designer))
+        .routes(routes!(list_publishers))
+        .routes(routes!(get_publisher))
+}
+
+/// A person credited as the designer of at least one game.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Designer {
+    pub id: Uuid,
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", example = "r-eric-reuss")]
+    pub slug: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Active games designed.
+    #[schema(minimum = 0)]
+    pub game_count: i64,
+    /// `self`, and `games`: the games list filtered by this designer.
+    #[serde(rename = "_links")]
+    pub links: BTreeMap<String, Link>,
+}
+
+/// A publisher.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Publisher {
+    pub id: Uuid,
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", example = "greater-than-games")]
+    pub slug: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^[A-Z]{2}$")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uri")]
+    pub website: Option<String>,
+    /// Active games published.
+    #[schema(minimum = 0)]
+    pub game_count: i64,
+    /// `self`, and `games`: the games list filtered by this publisher.
+    #[serde(rename = "_links")]
+    pub links: BTreeMap<String, Link>,
+}
+
+fn links(collection: &str, filter: &str, row: &OrgRow) -> BTreeMap<String, Link> {
+    BTreeMap::from([
+        (
+            "self".to_string(),
+            Link::new(format!("/{collection}/{}", row.slug)),
+        ),
+        (
+            "games".to_string(),
+            Link::titled(
+                format!("/games?{filter}={}", row.slug),
+                format!("Games by {}", row.name),
+            ),
+        ),
+    ])
+}
+
+impl From<OrgRow> for Designer {
+    fn from(row: OrgRow) -> Designer {
+        Designer {
+            links: links("designers", "designer", &row),
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+            game_count: row.game_count,
+        }
+    }
+}
+
+impl From<OrgRow> for Publisher {
+    fn from(row: OrgRow) -> Publisher {
+        Publisher {
+            links: links("publishers", "publisher", &row),
+            id: row.id,
+            slug: row.slug,
+            name: row.name,
+            description: row.description,
+            country: row.country,
+            website: row.website,
+            game_count: row.game_count,
+        }
+    }
+}
+
+async fn list<T: From<OrgRow>>(
+    state: &AppState,
+    kind: Kind,
+    path: &str,
+    params: &PageParams,
+) -> Result<Page<T>, ApiError> {
+    let request = params.resolve(
+        &state.cursors,
+        fingerprint(&[("endpoint", path), ("sort", "slug")]),
+    )?;
+    let (from, backward) = request.slug_position()?;
+    let limit = request.limit;
+    let (total, rows) = state
+        .db
+        .read(|conn| {
+            let from = from.clone();
+            async move {
+                let total = people::count(&conn, kind).await?;
+                let rows = people::page(&conn, kind, from.as_deref(), backward, limit).await?;
+                Ok((total, rows))
+            }
+        })
+        .await?;
+    let page = page(
+        rows,
+        &request,
+        total,
+        &state.cursors,
+        |row: &OrgRow| vec![Value::String(row.slug.clone())],
+        path,
+        &[],
+    );
+    Ok(page.map(T::from))
+}
+
+async fn find(state: &AppState, kind: Kind, id: String) -> Result<OrgRow, ApiError> {
+    let key = id.clone();
+    state
+        .db
+        .read(|conn| {
+            let key = key.clone();
+            async move { people::find(&conn, kind, &key).await }
+        })
+        .await?
+        .ok_or_else(|| {
+            let what = match kind {
+                Kind::Designer => "designer",
+                Kind::Publisher => "publisher",
+            };
+            ApiError::NotFound(format!("No {what} found with identifier '{id}'."))
+        })
+}
+
+/// List designers.
+///
+/// People credited as the designer of at least one game, ordered by slug,
+/// with the number of active games each designed.
+#[utoipa::path(get, path = "/designers", tag = "people", operation_id = "listDesigners",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of designers", body = Page<Designer>),
+        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn list_designers(
+    State(state): State<AppState>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Page<Designer>>, ApiError> {
+    Ok(Json(
+        list(&state, Kind::Designer, "/designers", &params).await?,
+    ))
+}
+
+/// Get a designer by UUID or slug.
+#[utoipa::path(get, path = "/designers/{id}", tag = "people", operation_id = "getDesigner",
+    params(("id" = String, Path, description = "UUID or slug of the designer")),
+    responses(
+        (status = 200, description = "The designer", body = Designer),
+        (status = 404, description = "No such designer", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn get_designer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Designer>, ApiError> {
+    Ok(Json(find(&state, Kind::Designer, id).await?.into()))
+}
+
+/// List publishers.
+///
+/// Publishers ordered by slug, with the number of active games each published.
+#[utoipa::path(get, path = "/publishers", tag = "people", operation_id = "listPublishers",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of publishers", body = Page<Publisher>),
+        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn list_publishers(
+    State(state): State<AppState>,
+    Query(params): Query<PageParams>,
+) -> Result<Json<Page<Publisher>>, ApiError> {
+    Ok(Json(
+        list(&state, Kind::Publisher, "/publishers", &params).await?,
+    ))
+}
+
+/// Get a publisher by UUID or slug.
+#[utoipa::path(get, path = "/publishers/{id}", tag = "people", operation_id = "getPublisher",
+    params(("id" = String, Path, description = "UUID or slug of the publisher")),
+    responses(
+        (status = 200, description = "The publisher", body = Publisher),
+        (status = 404, description = "No such publisher", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn get_publisher(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Publisher>, ApiError> {
+    Ok(Json(find(&state, Kind::Publisher, id).await?.into()))
+}

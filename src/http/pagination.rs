@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use super::AppState;
 use super::error::ApiError;
-use crate::domain::cursor::{CursorCodec, CursorError, Position};
+use crate::domain::cursor::{CursorCodec, CursorError, Position, fingerprint};
 
 pub const DEFAULT_LIMIT: u64 = 25;
 pub const MAX_LIMIT: u64 = 100;
@@ -231,4 +232,40 @@ pub fn page<T>(
         },
         data: rows,
     }
+}
+
+/// Serves one page of a list ordered by a unique slug: validates the page
+/// parameters, runs `fetch(connection, from_slug, backward, limit)` on a read
+/// pool (it returns the total and up to `limit + 1` rows in the direction of
+/// travel) and builds the envelope.
+pub async fn list_by_slug<R, F, Fut>(
+    state: &AppState,
+    path: &str,
+    params: &PageParams,
+    slug: fn(&R) -> &str,
+    fetch: F,
+) -> Result<Page<R>, ApiError>
+where
+    F: Fn(sea_orm::DatabaseConnection, Option<String>, bool, u64) -> Fut,
+    Fut: std::future::Future<Output = Result<(u64, Vec<R>), sea_orm::DbErr>>,
+{
+    let request = params.resolve(
+        &state.cursors,
+        fingerprint(&[("endpoint", path), ("sort", "slug")]),
+    )?;
+    let (from, backward) = request.slug_position()?;
+    let limit = request.limit;
+    let (total, rows) = state
+        .db
+        .read(|conn| fetch(conn, from.clone(), backward, limit))
+        .await?;
+    Ok(page(
+        rows,
+        &request,
+        total,
+        &state.cursors,
+        |row: &R| vec![Value::String(slug(row).to_string())],
+        path,
+        &[],
+    ))
 }

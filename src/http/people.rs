@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -13,8 +12,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
-use super::pagination::{Link, Page, PageParams, page};
-use crate::domain::cursor::fingerprint;
+use super::pagination::{Link, Page, PageParams, list_by_slug};
 use crate::storage::people::{self, Kind, OrgRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -116,32 +114,18 @@ async fn list<T: From<OrgRow>>(
     path: &str,
     params: &PageParams,
 ) -> Result<Page<T>, ApiError> {
-    let request = params.resolve(
-        &state.cursors,
-        fingerprint(&[("endpoint", path), ("sort", "slug")]),
-    )?;
-    let (from, backward) = request.slug_position()?;
-    let limit = request.limit;
-    let (total, rows) = state
-        .db
-        .read(|conn| {
-            let from = from.clone();
-            async move {
-                let total = people::count(&conn, kind).await?;
-                let rows = people::page(&conn, kind, from.as_deref(), backward, limit).await?;
-                Ok((total, rows))
-            }
-        })
-        .await?;
-    let page = page(
-        rows,
-        &request,
-        total,
-        &state.cursors,
-        |row: &OrgRow| vec![Value::String(row.slug.clone())],
+    let page = list_by_slug(
+        state,
         path,
-        &[],
-    );
+        params,
+        |row: &OrgRow| &row.slug,
+        |conn, from, backward, limit| async move {
+            let total = people::count(&conn, kind).await?;
+            let rows = people::page(&conn, kind, from.as_deref(), backward, limit).await?;
+            Ok((total, rows))
+        },
+    )
+    .await?;
     Ok(page.map(T::from))
 }
 

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,8 +11,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
-use super::pagination::{Page, PageParams, page};
-use crate::domain::cursor::fingerprint;
+use super::pagination::{Page, PageParams, list_by_slug};
 use crate::storage::taxonomy::{self, TermRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -65,32 +63,18 @@ async fn list<T: From<TermRow>>(
     path: &str,
     params: &PageParams,
 ) -> Result<Page<T>, ApiError> {
-    let request = params.resolve(
-        &state.cursors,
-        fingerprint(&[("endpoint", path), ("sort", "slug")]),
-    )?;
-    let (from, backward) = request.slug_position()?;
-    let limit = request.limit;
-    let (total, rows) = state
-        .db
-        .read(|conn| {
-            let from = from.clone();
-            async move {
-                let total = taxonomy::count(&conn, table).await?;
-                let rows = taxonomy::page(&conn, table, from.as_deref(), backward, limit).await?;
-                Ok((total, rows))
-            }
-        })
-        .await?;
-    let page = page(
-        rows,
-        &request,
-        total,
-        &state.cursors,
-        |row: &TermRow| vec![Value::String(row.slug.clone())],
+    let page = list_by_slug(
+        state,
         path,
-        &[],
-    );
+        params,
+        |row: &TermRow| &row.slug,
+        |conn, from, backward, limit| async move {
+            let total = taxonomy::count(&conn, table).await?;
+            let rows = taxonomy::page(&conn, table, from.as_deref(), backward, limit).await?;
+            Ok((total, rows))
+        },
+    )
+    .await?;
     Ok(page.map(T::from))
 }
 

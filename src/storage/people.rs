@@ -4,7 +4,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult};
 use uuid::Uuid;
 
-use super::taxonomy::keyset;
+use super::taxonomy::{count_rows, keyset};
 
 /// A designer or a publisher, as the API shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,15 +85,7 @@ impl Kind {
 }
 
 pub async fn count<C: ConnectionTrait>(db: &C, kind: Kind) -> Result<u64, DbErr> {
-    let stmt = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(kind.select(), Alias::new("t"))
-        .to_owned();
-    let n: i64 = match db.query_one(&stmt).await? {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
-    Ok(u64::try_from(n).unwrap_or(0))
+    count_rows(db, kind.select()).await
 }
 
 pub async fn page<C: ConnectionTrait>(

@@ -16,9 +16,21 @@ pub struct TermRow {
 
 /// Number of terms in `table`.
 pub async fn count<C: ConnectionTrait>(db: &C, table: &str) -> Result<u64, DbErr> {
+    count_rows(
+        db,
+        Query::select()
+            .column(Alias::new("id"))
+            .from(Alias::new(table))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Number of rows `stmt` selects.
+pub async fn count_rows<C: ConnectionTrait>(db: &C, stmt: SelectStatement) -> Result<u64, DbErr> {
     let stmt = Query::select()
         .expr(Expr::cust("COUNT(*)"))
-        .from(Alias::new(table))
+        .from_subquery(stmt, Alias::new("counted"))
         .to_owned();
     let n: i64 = match db.query_one(&stmt).await? {
         Some(row) => row.try_get_by_index(0)?,

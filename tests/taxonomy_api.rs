@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use common::{TestDb, get};
 use opentabletop::http::{self, AppState};
@@ -13,15 +12,7 @@ use opentabletop::http::{self, AppState};
 async fn app_with_upstream() -> (TestDb, AppState, axum::Router) {
     let db = TestDb::new().await;
     let state = db.state().await;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/opentabletop/data");
-    let sources = opentabletop::catalog::read_dirs(&[dir]).unwrap();
-    let known = opentabletop::storage::import::known(state.db.primary())
-        .await
-        .unwrap();
-    let (catalog, _) = opentabletop::catalog::build(&sources, &known, false).unwrap();
-    opentabletop::storage::import::write(state.db.primary(), &catalog, &|_, _, _| {})
-        .await
-        .unwrap();
+    common::import_upstream(&state).await;
     let app = http::app(state.clone());
     (db, state, app)
 }

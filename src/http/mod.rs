@@ -6,6 +6,7 @@
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod games;
 pub mod health;
 pub mod metrics;
 mod middleware;
@@ -83,6 +84,7 @@ impl AppState {
         (name = "operations", description = "Operating the server: metrics"),
         (name = "taxonomy", description = "Controlled vocabularies: mechanics, categories, themes"),
         (name = "people", description = "Designers and publishers"),
+        (name = "games", description = "Games and their community data"),
     ),
     components(schemas(error::ErrorResponse, error::ValidationError))
 )]
@@ -95,6 +97,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(metrics::routes())
         .merge(taxonomy::routes())
         .merge(people::routes())
+        .merge(games::routes())
 }
 
 /// The OpenAPI document this server serves (and `openapi/openapi.yaml` holds).

@@ -212,3 +212,16 @@ pub fn game_model(slug: &str) -> opentabletop::storage::entities::game::ActiveMo
         ..Default::default()
     }
 }
+
+/// Imports ../shared/opentabletop/data (the upstream samples) into `state`'s database.
+pub async fn import_upstream(state: &AppState) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/opentabletop/data");
+    let sources = opentabletop::catalog::read_dirs(&[dir]).unwrap();
+    let known = opentabletop::storage::import::known(state.db.primary())
+        .await
+        .unwrap();
+    let (catalog, _) = opentabletop::catalog::build(&sources, &known, false).unwrap();
+    opentabletop::storage::import::write(state.db.primary(), &catalog, &|_, _, _| {})
+        .await
+        .unwrap();
+}

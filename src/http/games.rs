@@ -1,0 +1,113 @@
+//! Game resources. For now: `GET /games/{id}/player-count-ratings` (extension, D27).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::error::{ApiError, ErrorResponse};
+use super::pagination::Link;
+use crate::storage::games::{self, GameRef};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(player_count_ratings))
+}
+
+/// Resolves a game by UUID or slug: 404 when unknown, 410 when archived.
+pub async fn resolve(state: &AppState, id: &str) -> Result<GameRef, ApiError> {
+    let key = id.to_string();
+    let found = state
+        .db
+        .read(|conn| {
+            let key = key.clone();
+            async move { games::find_ref(&conn, &key).await }
+        })
+        .await?;
+    match found {
+        None => Err(ApiError::NotFound(format!(
+            "No game found with identifier '{id}'."
+        ))),
+        Some(game) if game.status == "archived" => Err(ApiError::Gone(format!(
+            "The game '{}' has been removed from the catalog.",
+            game.slug
+        ))),
+        Some(game) => Ok(game),
+    }
+}
+
+/// The community's rating of a game at one player count (1–5 scale).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlayerCountRating {
+    pub game_id: Uuid,
+    #[schema(minimum = 1)]
+    pub player_count: i64,
+    #[schema(minimum = 1.0, maximum = 5.0)]
+    pub average_rating: f64,
+    #[schema(minimum = 0)]
+    pub rating_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.0)]
+    pub rating_stddev: Option<f64>,
+}
+
+/// Per-count ratings of one game.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PlayerCountRatings {
+    pub data: Vec<PlayerCountRating>,
+    /// `self` and `game`.
+    #[serde(rename = "_links")]
+    pub links: BTreeMap<String, Link>,
+}
+
+/// Per-player-count ratings of a game (extension).
+///
+/// The community's average rating (1–5) at each player count, ascending. The
+/// game's `best_at` (≥ 4.0) and `recommended_at` (≥ 3.0) lists derive from it.
+#[utoipa::path(get, path = "/games/{id}/player-count-ratings", tag = "games",
+    operation_id = "getGamePlayerCountRatings",
+    params(("id" = String, Path, description = "UUID or slug of the game")),
+    responses(
+        (status = 200, description = "The ratings, by player count", body = PlayerCountRatings),
+        (status = 404, description = "No such game", body = ErrorResponse,
+            content_type = "application/problem+json"),
+        (status = 410, description = "The game was removed", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn player_count_ratings(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PlayerCountRatings>, ApiError> {
+    let game = resolve(&state, &id).await?;
+    let game_id = game.id;
+    let rows = state
+        .db
+        .read(|conn| async move { games::player_count_ratings(&conn, game_id).await })
+        .await?;
+    Ok(Json(PlayerCountRatings {
+        data: rows
+            .into_iter()
+            .map(|r| PlayerCountRating {
+                game_id,
+                player_count: r.player_count,
+                average_rating: r.average_rating,
+                rating_count: r.rating_count,
+                rating_stddev: r.rating_stddev,
+            })
+            .collect(),
+        links: BTreeMap::from([
+            (
+                "self".to_string(),
+                Link::new(format!("/games/{}/player-count-ratings", game.slug)),
+            ),
+            (
+                "game".to_string(),
+                Link::new(format!("/games/{}", game.slug)),
+            ),
+        ]),
+    }))
+}

@@ -1,0 +1,70 @@
+//! Game sub-resources over the upstream samples, on the selected backend.
+
+mod common;
+
+use common::{TestDb, get};
+use opentabletop::http;
+use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn player_count_ratings_by_slug_or_uuid() {
+    let db = TestDb::new().await;
+    let state = db.state().await;
+    common::import_upstream(&state).await;
+    let app = http::app(state.clone());
+
+    let reply = get(&app, "/games/spirit-island/player-count-ratings").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let body = reply.json();
+    let counts: Vec<i64> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["player_count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [1, 2, 3, 4]);
+    assert_eq!(body["data"][1]["average_rating"], 4.7);
+    assert_eq!(body["data"][1]["rating_count"], 5210);
+    assert_eq!(
+        body["data"][0]["game_id"],
+        "01912f4c-7e3a-7b1a-8c5d-9f0e1a2b3c4d"
+    );
+    assert_eq!(body["_links"]["game"]["href"], "/games/spirit-island");
+    let by_id = get(
+        &app,
+        "/games/01912f4c-7e3a-7b1a-8c5d-9f0e1a2b3c4d/player-count-ratings",
+    )
+    .await;
+    assert_eq!(by_id.json(), body);
+
+    let tm = get(&app, "/games/terraforming-mars/player-count-ratings")
+        .await
+        .json();
+    assert_eq!(tm["data"].as_array().unwrap().len(), 5);
+    let promo = get(
+        &app,
+        "/games/spirit-island-promo-pack-1/player-count-ratings",
+    )
+    .await
+    .json();
+    assert_eq!(promo["data"], serde_json::json!([]));
+
+    let body = get(&app, "/games/nonexistent-game/player-count-ratings")
+        .await
+        .problem(404);
+    assert_eq!(
+        body["detail"],
+        "No game found with identifier 'nonexistent-game'."
+    );
+
+    state
+        .db
+        .primary()
+        .execute_unprepared("UPDATE games SET status = 'archived' WHERE slug = 'terraforming-mars'")
+        .await
+        .unwrap();
+    let body = get(&app, "/games/terraforming-mars/player-count-ratings")
+        .await
+        .problem(410);
+    assert_eq!(body["type"], "https://api.opentabletop.org/problems/gone");
+}

@@ -9,9 +9,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::AppState;
 use super::error::{ApiError, ErrorResponse};
 use super::pagination::Link;
+use super::{AppState, Mount};
 use crate::storage::games::{self, GameRef};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -80,6 +80,7 @@ pub struct PlayerCountRatings {
     ))]
 async fn player_count_ratings(
     State(state): State<AppState>,
+    Mount(prefix): Mount,
     Path(id): Path<String>,
 ) -> Result<Json<PlayerCountRatings>, ApiError> {
     let game = resolve(&state, &id).await?;
@@ -102,11 +103,11 @@ async fn player_count_ratings(
         links: BTreeMap::from([
             (
                 "self".to_string(),
-                Link::new(format!("/games/{}/player-count-ratings", game.slug)),
+                Link::new(format!("{prefix}/games/{}/player-count-ratings", game.slug)),
             ),
             (
                 "game".to_string(),
-                Link::new(format!("/games/{}", game.slug)),
+                Link::new(format!("{prefix}/games/{}", game.slug)),
             ),
         ]),
     }))

@@ -36,6 +36,30 @@ use crate::lifecycle::Lifecycle;
 use crate::storage::Database;
 use error::ApiError;
 
+/// The versioned mount of the API (D6).
+pub const V1: &str = "/v1";
+
+/// The mount a request came in on (`""` or `/v1`), for the links of its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mount(pub &'static str);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Mount {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|| parts.uri.path().to_string());
+        let versioned = path == V1 || path.starts_with(&format!("{V1}/"));
+        Ok(Mount(if versioned { V1 } else { "" }))
+    }
+}
+
 /// Signs cursors when `CURSOR_SECRET` is not set.
 const DEFAULT_CURSOR_SECRET: &str = "opentabletop-server default cursor key";
 
@@ -76,7 +100,8 @@ impl AppState {
         title = "OpenTabletop API",
         description = "OpenTabletop board-game data API, served by opentabletop-server. \
             Every error is an RFC 9457 problem (`application/problem+json`). \
-            Operations tagged `health` and `operations` are this server's own extensions.",
+            Operations tagged `health` and `operations` are this server's own extensions. \
+            The catalog operations are also served under `/v1` (links then carry that prefix).",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     tags(
@@ -95,6 +120,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::routes())
         .merge(metrics::routes())
+        .merge(catalog_router())
+}
+
+/// The OpenTabletop operations (not the probes, metrics or docs): served at
+/// the root and, for clients written from the upstream guides, under `/v1`
+/// (SPEC-NOTES D6).
+fn catalog_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(taxonomy::routes())
         .merge(people::routes())
         .merge(games::routes())
@@ -118,7 +151,9 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let config = state.config.clone();
 
     let request_id = HeaderName::from_static("x-request-id");
+    let (v1, _) = catalog_router().split_for_parts();
     let router = routes
+        .nest(V1, v1)
         .merge(docs::routes(api))
         .merge(extra)
         .fallback(|| async { ApiError::NotFound("No resource at this path.".into()) })

@@ -240,6 +240,7 @@ pub fn page<T>(
 /// travel) and builds the envelope.
 pub async fn list_by_slug<R, F, Fut>(
     state: &AppState,
+    mount: super::Mount,
     path: &str,
     params: &PageParams,
     slug: fn(&R) -> &str,
@@ -265,7 +266,7 @@ where
         total,
         &state.cursors,
         |row: &R| vec![Value::String(slug(row).to_string())],
-        path,
+        &format!("{}{path}", mount.0),
         &[],
     ))
 }

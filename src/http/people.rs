@@ -9,10 +9,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::AppState;
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
 use super::pagination::{Link, Page, PageParams, list_by_slug};
+use super::{AppState, Mount};
 use crate::storage::people::{self, Kind, OrgRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -64,26 +64,27 @@ pub struct Publisher {
     pub links: BTreeMap<String, Link>,
 }
 
-fn links(collection: &str, filter: &str, row: &OrgRow) -> BTreeMap<String, Link> {
+fn links(mount: Mount, collection: &str, filter: &str, row: &OrgRow) -> BTreeMap<String, Link> {
+    let prefix = mount.0;
     BTreeMap::from([
         (
             "self".to_string(),
-            Link::new(format!("/{collection}/{}", row.slug)),
+            Link::new(format!("{prefix}/{collection}/{}", row.slug)),
         ),
         (
             "games".to_string(),
             Link::titled(
-                format!("/games?{filter}={}", row.slug),
+                format!("{prefix}/games?{filter}={}", row.slug),
                 format!("Games by {}", row.name),
             ),
         ),
     ])
 }
 
-impl From<OrgRow> for Designer {
-    fn from(row: OrgRow) -> Designer {
+impl Designer {
+    fn new(mount: Mount, row: OrgRow) -> Designer {
         Designer {
-            links: links("designers", "designer", &row),
+            links: links(mount, "designers", "designer", &row),
             id: row.id,
             slug: row.slug,
             name: row.name,
@@ -93,10 +94,10 @@ impl From<OrgRow> for Designer {
     }
 }
 
-impl From<OrgRow> for Publisher {
-    fn from(row: OrgRow) -> Publisher {
+impl Publisher {
+    fn new(mount: Mount, row: OrgRow) -> Publisher {
         Publisher {
-            links: links("publishers", "publisher", &row),
+            links: links(mount, "publishers", "publisher", &row),
             id: row.id,
             slug: row.slug,
             name: row.name,
@@ -108,14 +109,17 @@ impl From<OrgRow> for Publisher {
     }
 }
 
-async fn list<T: From<OrgRow>>(
+async fn list<T>(
     state: &AppState,
+    mount: Mount,
     kind: Kind,
     path: &str,
     params: &PageParams,
+    make: fn(Mount, OrgRow) -> T,
 ) -> Result<Page<T>, ApiError> {
     let page = list_by_slug(
         state,
+        mount,
         path,
         params,
         |row: &OrgRow| &row.slug,
@@ -126,7 +130,7 @@ async fn list<T: From<OrgRow>>(
         },
     )
     .await?;
-    Ok(page.map(T::from))
+    Ok(page.map(|row| make(mount, row)))
 }
 
 async fn find(state: &AppState, kind: Kind, id: String) -> Result<OrgRow, ApiError> {
@@ -160,10 +164,19 @@ async fn find(state: &AppState, kind: Kind, id: String) -> Result<OrgRow, ApiErr
     ))]
 async fn list_designers(
     State(state): State<AppState>,
+    mount: Mount,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Page<Designer>>, ApiError> {
     Ok(Json(
-        list(&state, Kind::Designer, "/designers", &params).await?,
+        list(
+            &state,
+            mount,
+            Kind::Designer,
+            "/designers",
+            &params,
+            Designer::new,
+        )
+        .await?,
     ))
 }
 
@@ -177,9 +190,13 @@ async fn list_designers(
     ))]
 async fn get_designer(
     State(state): State<AppState>,
+    mount: Mount,
     Path(id): Path<String>,
 ) -> Result<Json<Designer>, ApiError> {
-    Ok(Json(find(&state, Kind::Designer, id).await?.into()))
+    Ok(Json(Designer::new(
+        mount,
+        find(&state, Kind::Designer, id).await?,
+    )))
 }
 
 /// List publishers.
@@ -194,10 +211,19 @@ async fn get_designer(
     ))]
 async fn list_publishers(
     State(state): State<AppState>,
+    mount: Mount,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Page<Publisher>>, ApiError> {
     Ok(Json(
-        list(&state, Kind::Publisher, "/publishers", &params).await?,
+        list(
+            &state,
+            mount,
+            Kind::Publisher,
+            "/publishers",
+            &params,
+            Publisher::new,
+        )
+        .await?,
     ))
 }
 
@@ -211,7 +237,11 @@ async fn list_publishers(
     ))]
 async fn get_publisher(
     State(state): State<AppState>,
+    mount: Mount,
     Path(id): Path<String>,
 ) -> Result<Json<Publisher>, ApiError> {
-    Ok(Json(find(&state, Kind::Publisher, id).await?.into()))
+    Ok(Json(Publisher::new(
+        mount,
+        find(&state, Kind::Publisher, id).await?,
+    )))
 }

@@ -8,10 +8,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::AppState;
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
 use super::pagination::{Page, PageParams, list_by_slug};
+use super::{AppState, Mount};
 use crate::storage::taxonomy::{self, TermRow};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -59,12 +59,14 @@ term_schema!(Theme, "theme");
 /// Lists `table` by slug, one keyset page at a time.
 async fn list<T: From<TermRow>>(
     state: &AppState,
+    mount: Mount,
     table: &'static str,
     path: &str,
     params: &PageParams,
 ) -> Result<Page<T>, ApiError> {
     let page = list_by_slug(
         state,
+        mount,
         path,
         params,
         |row: &TermRow| &row.slug,
@@ -91,10 +93,11 @@ async fn list<T: From<TermRow>>(
     ))]
 async fn list_mechanics(
     State(state): State<AppState>,
+    mount: Mount,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Page<Mechanic>>, ApiError> {
     Ok(Json(
-        list(&state, "mechanics", "/mechanics", &params).await?,
+        list(&state, mount, "mechanics", "/mechanics", &params).await?,
     ))
 }
 
@@ -110,10 +113,11 @@ async fn list_mechanics(
     ))]
 async fn list_categories(
     State(state): State<AppState>,
+    mount: Mount,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Page<Category>>, ApiError> {
     Ok(Json(
-        list(&state, "categories", "/categories", &params).await?,
+        list(&state, mount, "categories", "/categories", &params).await?,
     ))
 }
 
@@ -129,7 +133,10 @@ async fn list_categories(
     ))]
 async fn list_themes(
     State(state): State<AppState>,
+    mount: Mount,
     Query(params): Query<PageParams>,
 ) -> Result<Json<Page<Theme>>, ApiError> {
-    Ok(Json(list(&state, "themes", "/themes", &params).await?))
+    Ok(Json(
+        list(&state, mount, "themes", "/themes", &params).await?,
+    ))
 }

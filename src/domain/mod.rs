@@ -2,3 +2,4 @@
 //! filters, effective-property resolution).
 
 pub mod cursor;
+pub mod filters;

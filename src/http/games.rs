@@ -1,4 +1,5 @@
-//! Game resources. For now: `GET /games/{id}/player-count-ratings` (extension, D27).
+//! Game resources: `GET /games`, `POST /games/search`, `GET /games/{id}` and
+//! the extension `GET /games/{id}/player-count-ratings` (D27).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -10,12 +11,67 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::error::{ApiError, ErrorResponse};
+use super::extract::Query;
+use super::game_dto::{Game, assemble, embeds};
 use super::pagination::Link;
 use super::{AppState, Mount};
+use crate::storage::game_query::related;
 use crate::storage::games::{self, GameRef};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(player_count_ratings))
+    OpenApiRouter::new()
+        .routes(routes!(super::game_list::list_games))
+        .routes(routes!(super::game_list::search_games))
+        .routes(routes!(get_game))
+        .routes(routes!(player_count_ratings))
+}
+
+/// `include` of a single game.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IncludeParams {
+    /// Comma-separated related resources to embed: `mechanics`, `categories`,
+    /// `themes`, `designers`, `publishers`, `expansions`, `editions`,
+    /// `effective_properties`, `experience_playtime`, `alternate_names`,
+    /// `credits`, `awards`, `polls`. Unknown values are ignored.
+    pub include: Option<String>,
+}
+
+/// Get a game by UUID or slug.
+///
+/// Without `include`, the game's own fields and its `_links`; `include`
+/// embeds related resources.
+#[utoipa::path(get, path = "/games/{id}", tag = "games", operation_id = "getGame",
+    params(("id" = String, Path, description = "UUID or slug of the game"), IncludeParams),
+    responses(
+        (status = 200, description = "The game", body = Game),
+        (status = 404, description = "No such game", body = ErrorResponse,
+            content_type = "application/problem+json"),
+        (status = 410, description = "The game was removed", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn get_game(
+    State(state): State<AppState>,
+    mount: Mount,
+    Path(id): Path<String>,
+    Query(params): Query<IncludeParams>,
+) -> Result<Json<Game>, ApiError> {
+    let found = resolve(&state, &id).await?;
+    let embed = embeds(params.include.as_deref().unwrap_or("").split(','));
+    let game_id = found.id;
+    let embed_ref = &embed;
+    let built = state
+        .db
+        .read(|conn| async move {
+            let rows = related::games(&conn, &[game_id]).await?;
+            assemble(&conn, mount, &rows, embed_ref).await
+        })
+        .await?;
+    built
+        .into_iter()
+        .next()
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("No game found with identifier '{id}'.")))
 }
 
 /// Resolves a game by UUID or slug: 404 when unknown, 410 when archived.

@@ -6,6 +6,8 @@
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod game_dto;
+pub mod game_list;
 pub mod games;
 pub mod health;
 pub mod metrics;

@@ -106,6 +106,24 @@ pub struct PaginationMeta {
     /// Cursor of the previous page (absent on the first page). Extension.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_cursor: Option<String>,
+    /// The active filters in words (game lists only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_summary: Option<FilterSummary>,
+}
+
+/// What a filtered list was filtered by (D5).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FilterSummary {
+    /// One human-readable description per active dimension (`players`,
+    /// `playtime`, `weight`, `mechanics`, `themes`, `type`, `mode`,
+    /// `designer`, `publisher`, `family`, `category`, `year`, `effective`).
+    pub filters_applied: std::collections::BTreeMap<String, String>,
+    /// Items matching the filters (equals `meta.total`).
+    #[schema(minimum = 0)]
+    pub total_matching: u64,
+    /// Items with no filter applied.
+    #[schema(minimum = 0)]
+    pub total_unfiltered: u64,
 }
 
 /// A hypermedia link.
@@ -229,6 +247,7 @@ pub fn page<T>(
             has_more,
             next_cursor,
             prev_cursor,
+            filter_summary: None,
         },
         data: rows,
     }

@@ -7,6 +7,7 @@
 //! fails a read. Writes and read-your-own-write paths use [`Database::primary`].
 
 pub mod entities;
+pub mod game_query;
 pub mod games;
 pub mod import;
 pub mod migrate;

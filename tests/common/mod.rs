@@ -6,6 +6,8 @@
 //!   test creates its own database through that URL and drops it afterwards.
 #![allow(dead_code)]
 
+pub mod schema;
+
 use std::collections::HashMap;
 
 use axum::body::Body;
@@ -141,7 +143,12 @@ impl Reply {
     }
 }
 
+/// Sends a request to the app. Every JSON answer of a documented operation is
+/// validated against that operation's response schema in our document and in
+/// the upstream contract, and checked for `null`s (D1).
 pub async fn call(app: &axum::Router, request: Request<Body>) -> Reply {
+    let method = request.method().to_string();
+    let uri = request.uri().to_string();
     let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();
@@ -151,11 +158,34 @@ pub async fn call(app: &axum::Router, request: Request<Body>) -> Reply {
         .await
         .expect("body")
         .to_bytes();
-    Reply {
+    let reply = Reply {
         status,
         headers,
         text: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    let is_json = reply.header("content-type").contains("json");
+    let is_document = uri.starts_with("/openapi") || uri.starts_with("/docs");
+    if is_json
+        && !is_document
+        && let Ok(body) = serde_json::from_str(&reply.text)
+    {
+        schema::check(&method, &uri, status.as_u16(), &body);
     }
+    reply
+}
+
+pub async fn post_json(app: &axum::Router, uri: &str, body: &serde_json::Value) -> Reply {
+    call(
+        app,
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header("host", "api.test")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
 }
 
 pub async fn get(app: &axum::Router, uri: &str) -> Reply {

@@ -2,4 +2,5 @@
 //! filters, effective-property resolution).
 
 pub mod cursor;
+pub mod effective;
 pub mod filters;

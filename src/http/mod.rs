@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod error;
+pub mod expansions;
 pub mod extract;
 pub mod game_dto;
 pub mod game_list;
@@ -112,8 +113,13 @@ impl AppState {
         (name = "taxonomy", description = "Controlled vocabularies: mechanics, categories, themes"),
         (name = "people", description = "Designers and publishers"),
         (name = "games", description = "Games and their community data"),
+        (name = "search", description = "Full-text search across games, people and vocabularies"),
+        (name = "export", description = "Bulk export of the catalog"),
     ),
-    components(schemas(error::ErrorResponse, error::ValidationError))
+    components(schemas(
+        error::ErrorResponse,
+        error::ValidationError,
+    ))
 )]
 struct ApiDoc;
 
@@ -133,6 +139,7 @@ fn catalog_router() -> OpenApiRouter<AppState> {
         .merge(taxonomy::routes())
         .merge(people::routes())
         .merge(games::routes())
+        .merge(expansions::routes())
 }
 
 /// The OpenAPI document this server serves (and `openapi/openapi.yaml` holds).

@@ -7,6 +7,7 @@
 //! fails a read. Writes and read-your-own-write paths use [`Database::primary`].
 
 pub mod entities;
+pub mod expansions;
 pub mod game_query;
 pub mod games;
 pub mod import;
@@ -361,4 +362,30 @@ fn is_sqlx_connection_error(err: &sea_orm::sqlx::Error) -> bool {
             .unwrap_or(false),
         _ => false,
     }
+}
+
+/// A custom SQL fragment with `?` for each of `exprs`, in the placeholder
+/// syntax of `backend` (sea-query numbers them `$1, $2, …` on PostgreSQL).
+/// The fragment is a constant of ours; values always go in `exprs`.
+pub fn custom(
+    backend: DbBackend,
+    template: &'static str,
+    exprs: impl IntoIterator<Item = sea_orm::sea_query::Expr>,
+) -> sea_orm::sea_query::Expr {
+    let template = if backend == DbBackend::Postgres {
+        let mut out = String::with_capacity(template.len() + 8);
+        let mut n = 0;
+        for c in template.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else {
+        template.to_string()
+    };
+    sea_orm::sea_query::Expr::cust_with_exprs(template, exprs)
 }

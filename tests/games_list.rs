@@ -344,6 +344,29 @@ async fn keyset_paging_visits_every_game_once_for_every_sort_and_direction() {
             }
         }
     }
+    // Distance to the nearest best-at count (SI best at 1–3, TM at 2–3).
+    let all = slugs(
+        &get(
+            &app,
+            "/games?sort=best_at_distance&players=1&type=base_game",
+        )
+        .await,
+    );
+    assert_eq!(all, [SI, TM]);
+    let all = slugs(&get(&app, "/games?sort=best_at_distance&players=1&order=desc").await);
+    assert_eq!(&all[..2], [TM, SI], "expansions (no ratings) last");
+    let all = slugs(
+        &get(
+            &app,
+            "/games?sort=best_at_distance&best_at=3&players=1&order=desc",
+        )
+        .await,
+    );
+    // D30: measured from best_at=3, where both are at distance 0 (ties on id).
+    assert_eq!(
+        all.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        BTreeSet::from([SI, TM])
+    );
     // Weight descending: missing weights (the promos) last.
     let all = slugs(&get(&app, "/games?sort=weight&order=desc").await);
     assert_eq!(&all[..6], [NI, JE, BC, SI, TM, HO]);

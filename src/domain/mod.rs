@@ -4,3 +4,4 @@
 pub mod cursor;
 pub mod effective;
 pub mod filters;
+pub mod search;

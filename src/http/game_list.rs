@@ -202,7 +202,7 @@ impl Pairs {
             .unwrap_or_default()
     }
 
-    fn int(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<i64> {
+    pub fn int(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<i64> {
         let v = self.one(name, errors)?;
         match v.parse::<i64>() {
             Ok(n) => Some(n),

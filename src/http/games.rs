@@ -23,6 +23,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(super::game_list::list_games))
         .routes(routes!(super::game_list::search_games))
         .routes(routes!(get_game))
+        .routes(routes!(super::export::export_games))
+        .routes(routes!(super::search::search_all))
         .routes(routes!(player_count_ratings))
 }
 

@@ -6,6 +6,7 @@
 pub mod docs;
 pub mod error;
 pub mod expansions;
+pub mod export;
 pub mod extract;
 pub mod game_dto;
 pub mod game_list;
@@ -15,6 +16,7 @@ pub mod metrics;
 mod middleware;
 pub mod pagination;
 pub mod people;
+pub mod search;
 pub mod taxonomy;
 
 use std::sync::Arc;
@@ -119,6 +121,8 @@ impl AppState {
     components(schemas(
         error::ErrorResponse,
         error::ValidationError,
+        export::ExportManifest,
+        export::ExportFormat
     ))
 )]
 struct ApiDoc;

@@ -82,7 +82,7 @@ fn links(mount: Mount, collection: &str, filter: &str, row: &OrgRow) -> BTreeMap
 }
 
 impl Designer {
-    fn new(mount: Mount, row: OrgRow) -> Designer {
+    pub(crate) fn new(mount: Mount, row: OrgRow) -> Designer {
         Designer {
             links: links(mount, "designers", "designer", &row),
             id: row.id,
@@ -95,7 +95,7 @@ impl Designer {
 }
 
 impl Publisher {
-    fn new(mount: Mount, row: OrgRow) -> Publisher {
+    pub(crate) fn new(mount: Mount, row: OrgRow) -> Publisher {
         Publisher {
             links: links(mount, "publishers", "publisher", &row),
             id: row.id,

@@ -420,7 +420,7 @@ pub fn condition(backend: DbBackend, filter: &GameFilter, ids: &ResolvedIds) -> 
 }
 
 /// The expression a sort key orders by, and whether it can be NULL.
-fn sort_expr(key: SortKey, origin: Option<i64>) -> (Expr, bool) {
+fn sort_expr(backend: DbBackend, key: SortKey, origin: Option<i64>) -> (Expr, bool) {
     match key {
         SortKey::Name => (gcol("sort_name"), false),
         SortKey::Weight => (gcol("weight"), true),
@@ -432,8 +432,9 @@ fn sort_expr(key: SortKey, origin: Option<i64>) -> (Expr, bool) {
             // best-at count (rating ≥ 4.0); NULL for a game with none.
             let r = Alias::new("player_count_ratings");
             let origin = origin.unwrap_or(1);
-            let distance = Expr::cust_with_exprs(
-                "MIN(ABS($1 - $2))",
+            let distance = super::custom(
+                backend,
+                "MIN(ABS(? - ?))",
                 [
                     Expr::col((r.clone(), Alias::new("player_count"))),
                     Expr::val(origin),
@@ -547,7 +548,7 @@ pub async fn page<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<PageRow>, DbErr> {
     let backend = db.get_database_backend();
-    let (expr, nullable) = sort_expr(query.sort.key, query.distance_origin());
+    let (expr, nullable) = sort_expr(backend, query.sort.key, query.distance_origin());
     let mut stmt = select_games(backend, query, ids);
     stmt.expr_as(expr.clone(), Alias::new("sort_value"));
     if let Some(b) = from {

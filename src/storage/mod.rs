@@ -14,6 +14,7 @@ pub mod import;
 pub mod migrate;
 pub mod people;
 mod replica;
+pub mod search;
 pub mod taxonomy;
 
 use std::future::Future;

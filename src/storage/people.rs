@@ -118,3 +118,23 @@ pub async fn find<C: ConnectionTrait>(
     };
     db.query_one(&stmt).await?.map(|r| kind.row(&r)).transpose()
 }
+
+/// Designers or publishers by id (any order).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    kind: Kind,
+    ids: &[Uuid],
+) -> Result<Vec<OrgRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stmt = kind.select();
+    stmt.and_where(
+        Expr::col((Alias::new(kind.table()), Alias::new("id"))).is_in(ids.iter().copied()),
+    );
+    db.query_all(&stmt)
+        .await?
+        .iter()
+        .map(|r| kind.row(r))
+        .collect()
+}

@@ -94,3 +94,38 @@ pub fn keyset(
         stmt.and_where(if backward { col.lt(from) } else { col.gt(from) });
     }
 }
+
+/// Terms of `table` by id (any order).
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    ids: &[Uuid],
+) -> Result<Vec<TermRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = Query::select()
+        .columns([
+            Alias::new("id"),
+            Alias::new("slug"),
+            Alias::new("name"),
+            Alias::new("description"),
+            Alias::new("game_count"),
+        ])
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+        .to_owned();
+    db.query_all(&stmt)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(TermRow {
+                id: row.try_get("", "id")?,
+                slug: row.try_get("", "slug")?,
+                name: row.try_get("", "name")?,
+                description: row.try_get("", "description")?,
+                game_count: i64::from(row.try_get::<i32>("", "game_count")?),
+            })
+        })
+        .collect()
+}

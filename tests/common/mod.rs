@@ -28,6 +28,14 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
+        // Errors the server logs (a 500's cause) show in the failing test's output.
+        // TEST_LOG (an EnvFilter, e.g. `sqlx=debug`) shows more.
+        let filter = tracing_subscriber::EnvFilter::try_from_env("TEST_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(filter)
+            .try_init();
         let dir = tempfile::tempdir().expect("temporary directory");
         let mut vars = HashMap::new();
         vars.insert(
@@ -251,6 +259,45 @@ pub async fn import_upstream(state: &AppState) {
         .await
         .unwrap();
     let (catalog, _) = opentabletop::catalog::build(&sources, &known, false).unwrap();
+    opentabletop::storage::import::write(state.db.primary(), &catalog, &|_, _, _| {})
+        .await
+        .unwrap();
+}
+
+/// Generates a synthetic catalog (`opentabletop generate`, in memory) and
+/// imports it into `state`'s database.
+pub async fn import_generated(state: &AppState, games: usize, seed: u64) {
+    use opentabletop::catalog::{Source, demo, generate};
+    let taxonomy: Vec<Source> = demo::sources()
+        .into_iter()
+        .filter(|s| s.rel.starts_with("taxonomy/"))
+        .collect();
+    let (files, _) = generate::generate(&generate::Options { games, seed }, &taxonomy);
+    let sources: Vec<Source> = files
+        .into_iter()
+        .map(|(rel, text)| Source {
+            path: rel.clone(),
+            rel,
+            text,
+        })
+        .collect();
+    let known = opentabletop::storage::import::known(state.db.primary())
+        .await
+        .unwrap();
+    let (catalog, _) = opentabletop::catalog::build(&sources, &known, false).unwrap();
+    opentabletop::storage::import::write(state.db.primary(), &catalog, &|_, _, _| {})
+        .await
+        .unwrap();
+}
+
+/// Imports the demo catalog compiled into the binary into `state`'s database.
+pub async fn import_demo(state: &AppState) {
+    let known = opentabletop::storage::import::known(state.db.primary())
+        .await
+        .unwrap();
+    let (catalog, _) =
+        opentabletop::catalog::build(&opentabletop::catalog::demo::sources(), &known, true)
+            .unwrap();
     opentabletop::storage::import::write(state.db.primary(), &catalog, &|_, _, _| {})
         .await
         .unwrap();

@@ -176,6 +176,33 @@ pub fn check(method: &str, uri: &str, status: u16, body: &Value) {
     }
 }
 
+/// Checks `value` against the component schema `name` of both contracts.
+pub fn check_component(name: &str, value: &Value) {
+    for contract in contracts() {
+        if contract.doc["components"]["schemas"].get(name).is_none() {
+            continue;
+        }
+        let pointer = format!("#/components/schemas/{name}");
+        let mut root = contract.doc.clone();
+        root["$ref"] = Value::String(pointer.clone());
+        root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap_or_else(|e| panic!("{}: {pointer}: {e}", contract.name));
+        let errors: Vec<String> = validator
+            .iter_errors(value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{name} does not validate against {}:\n{}\nvalue: {value}",
+            contract.name,
+            errors.join("\n")
+        );
+    }
+}
+
 /// Asserts that no value anywhere in `body` is `null` (D1).
 pub fn no_nulls(body: &Value, at: &str) {
     match body {

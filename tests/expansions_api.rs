@@ -205,15 +205,31 @@ async fn upstream_samples_answer_as_section_5_2_expects() {
     assert!(body["effective"].get("experience_playtime").is_none());
     assert_eq!(body["base"]["best_at"], json!([2, 3]));
 
-    // Relationships: the samples carry no relationship file, so no edges.
-    for game in ["spirit-island", "terraforming-mars"] {
-        let body = ok(&app, &format!("/games/{game}/relationships")).await;
-        assert_eq!(body["data"], json!([]), "{game}");
-        assert_eq!(
-            body["_links"]["self"]["href"],
-            format!("/games/{game}/relationships")
-        );
-    }
+    // Relationships: the samples carry no relationship file; the edges are
+    // derived from `parent_game_id` (D7: the base is the source): 5 `expands`,
+    // and `integrates_with` with the standalone Horizons both ways.
+    let body = ok(&app, "/games/spirit-island/relationships").await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 7, "{body}");
+    let body = ok(&app, "/games/spirit-island/relationships?type=expands").await;
+    let edges = body["data"].as_array().unwrap();
+    assert_eq!(edges.len(), 5);
+    assert!(
+        edges
+            .iter()
+            .all(|e| e["source_game_id"] == "01912f4c-7e3a-7b1a-8c5d-9f0e1a2b3c4d")
+    );
+    let body = ok(
+        &app,
+        "/games/spirit-island/relationships?type=integrates_with",
+    )
+    .await;
+    assert_eq!(body["data"].as_array().unwrap().len(), 2);
+    let body = ok(&app, "/games/terraforming-mars/relationships").await;
+    assert_eq!(body["data"], json!([]));
+    assert_eq!(
+        body["_links"]["self"]["href"],
+        "/games/terraforming-mars/relationships"
+    );
     get(&app, "/games/nope/relationships").await.problem(404);
     let problem = get(&app, "/games/spirit-island/relationships?type=bogus")
         .await

@@ -157,3 +157,33 @@ async fn a_large_export_streams_every_matching_game_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_compressed_export_arrives_whole() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (_db, app) = sample_app().await;
+    for _ in 0..5 {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::get("/export/games?format=csv")
+                    .header("host", "api.test")
+                    .header("accept-encoding", "gzip")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], "gzip");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("whole body")
+            .to_bytes();
+        assert!(!bytes.is_empty());
+    }
+}

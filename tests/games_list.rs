@@ -564,3 +564,186 @@ async fn only_active_games_are_listed_and_archived_ones_are_gone() {
         .await
         .problem(410);
 }
+
+#[tokio::test]
+async fn the_expansions_of_a_game() {
+    let (_db, app) = app().await;
+    let all = get(&app, "/games/spirit-island/expansions").await;
+    assert_eq!(
+        slugs(&all).into_iter().collect::<BTreeSet<_>>(),
+        set(&[HO, BC, JE, NI, P1, P2])
+    );
+    let body = all.json();
+    assert_eq!(body["meta"]["total"], 6);
+    assert_eq!(body["meta"]["filter_summary"]["total_unfiltered"], 6);
+    assert!(
+        body["_links"]["self"]["href"]
+            .as_str()
+            .unwrap()
+            .starts_with("/games/spirit-island/expansions?")
+    );
+    for (kind, expected) in [
+        ("promo", vec![P1, P2]),
+        ("standalone_expansion", vec![HO]),
+        ("expansion", vec![BC, JE, NI]),
+    ] {
+        let r = get(
+            &app,
+            &format!("/games/spirit-island/expansions?type={kind}"),
+        )
+        .await;
+        assert_eq!(
+            slugs(&r).into_iter().collect::<BTreeSet<_>>(),
+            set(&expected),
+            "{kind}"
+        );
+    }
+    // By UUID too, paged.
+    let mut seen = Vec::new();
+    let mut uri =
+        "/games/01912f4c-7e3a-7b1a-8c5d-9f0e1a2b3c4d/expansions?limit=4&sort=year_published"
+            .to_string();
+    loop {
+        let body = get(&app, &uri).await.json();
+        seen.extend(
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["slug"].as_str().unwrap().to_string()),
+        );
+        match body["_links"].get("next") {
+            Some(n) => uri = n["href"].as_str().unwrap().to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6);
+    assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 6);
+
+    let r = get(&app, "/games/terraforming-mars/expansions").await;
+    assert_eq!(slugs(&r), Vec::<String>::new());
+    assert_eq!(r.json()["meta"]["total"], 0);
+    get(&app, "/games/nope/expansions").await.problem(404);
+    let body = get(&app, "/games/spirit-island/expansions?type=base_game")
+        .await
+        .problem(400);
+    assert_eq!(body["errors"][0]["field"], "type");
+    let g = get(
+        &app,
+        "/games/spirit-island/expansions?include=mechanics&type=expansion",
+    )
+    .await
+    .json();
+    assert!(g["data"][0]["mechanics"].is_array());
+}
+
+#[tokio::test]
+async fn expansion_model_includes_embed_the_sub_resources() {
+    let (_db, app) = app().await;
+    let g = get(
+        &app,
+        "/games/spirit-island?include=editions,effective_properties,experience_playtime,alternate_names,credits,awards,designers,publishers,polls",
+    )
+    .await
+    .json();
+    assert_eq!(g["editions"], json!([]));
+    assert_eq!(g["effective_properties"]["combination_source"], "base_only");
+    assert_eq!(g["effective_properties"]["applied_expansions"], json!([]));
+    assert_eq!(
+        g["effective_properties"]["base"]["best_at"],
+        json!([1, 2, 3])
+    );
+    assert_eq!(g["experience_playtime"]["total_reports"], 15520);
+    assert_eq!(g["experience_playtime"]["multipliers"]["first_play"], 1.57);
+    assert_eq!(
+        g["experience_playtime"],
+        get(&app, "/games/spirit-island/experience-playtime")
+            .await
+            .json()
+    );
+    for key in [
+        "alternate_names",
+        "credits",
+        "awards",
+        "designers",
+        "publishers",
+    ] {
+        assert_eq!(g[key], json!([]), "{key}");
+    }
+    // Per item of a list too; the embedded expansions carry them as well.
+    let page = get(
+        &app,
+        "/games?type=base_game&include=experience_playtime,expansions",
+    )
+    .await
+    .json();
+    let tm = &page["data"][1];
+    assert_eq!(tm["slug"], TM);
+    assert_eq!(tm["experience_playtime"]["sufficient_data"], false, "D26");
+    let si = &page["data"][0];
+    assert_eq!(si["expansions"].as_array().unwrap().len(), 6);
+    assert!(si["expansions"][0]["experience_playtime"].is_object());
+}
+
+#[tokio::test]
+async fn hostile_input_is_a_400_never_a_500() {
+    let (_db, app) = app().await;
+    for uri in [
+        "/games?mechanics=%00",
+        "/games?designer=a%00b",
+        "/games/spirit-island/expansions?sort=%00",
+    ] {
+        get(&app, uri).await.problem(400);
+    }
+    for body in [
+        json!({"filters": {"year": [2017, 2020]}}),
+        json!({"filters": {"players": [null, null]}}),
+        json!({"filters": []}),
+        json!([1, 2]),
+        json!({"filters": {"designer": "a\u{0}b"}}),
+    ] {
+        post_json(&app, "/games/search", &body).await.problem(400);
+    }
+}
+
+#[tokio::test]
+async fn the_same_statement_text_always_binds_the_same_types() {
+    // PostgreSQL prepares each statement text once per connection: the
+    // community filters with and without `playtime_source` must not share a
+    // text with different parameter types.
+    let (_db, app) = app().await;
+    for _ in 0..6 {
+        assert_eq!(
+            matching(&app, "playtime_min=90&playtime_source=community").await,
+            set(&[TM])
+        );
+        assert_eq!(
+            matching(&app, "community_playtime_min=80").await,
+            set(&[TM])
+        );
+        assert_eq!(matching(&app, "playtime_min=90").await, set(&[SI, TM]));
+    }
+}
+
+#[tokio::test]
+async fn ignored_bounds_must_still_be_valid() {
+    let (_db, app) = app().await;
+    let body = post_json(
+        &app,
+        "/games/search",
+        &json!({"filters": {"players": {"exact": 1, "max": 0}}}),
+    )
+    .await
+    .problem(400);
+    assert_eq!(body["errors"][0]["field"], "filters.players.max");
+    let body = post_json(
+        &app,
+        "/games/search",
+        &json!({"filters": {"players": {"min": 0}}}),
+    )
+    .await
+    .problem(400);
+    assert_eq!(body["errors"].as_array().unwrap().len(), 1, "{body}");
+    get(&app, "/games/%00").await.problem(400);
+    get(&app, "/designers/a%00").await.problem(400);
+}

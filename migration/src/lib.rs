@@ -23,6 +23,7 @@ mod m20261122_000003_expansions_editions;
 mod m20261122_000004_community;
 mod m20261122_000005_search;
 mod m20261123_000006_derived;
+mod m20261201_000007_effective_candidates;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_community::Migration),
             Box::new(m20261122_000005_search::Migration),
             Box::new(m20261123_000006_derived::Migration),
+            Box::new(m20261201_000007_effective_candidates::Migration),
         ]
     }
 }

@@ -724,12 +724,51 @@ pub fn build(
         }
     }
     r.link_games(&parsed, strict, &mut errors, &mut warnings);
+    derive_relationships(&mut r.catalog);
 
     if errors.is_empty() {
         Ok((r.catalog, warnings))
     } else {
         Err(errors)
     }
+}
+
+/// Relationship edges implied by `parent_game_id` (D7, D22), for pairs that
+/// `relationships.yaml` does not relate already: the base `expands` into each
+/// expansion, promo, accessory or fan expansion (source = base, target = the
+/// product); a standalone expansion `integrates_with` its base, stored in
+/// both directions.
+fn derive_relationships(catalog: &mut Catalog) {
+    let related: HashSet<(Uuid, Uuid)> = catalog
+        .relationships
+        .iter()
+        .flat_map(|r| [(r.source, r.target), (r.target, r.source)])
+        .collect();
+    let mut derived = Vec::new();
+    for g in &catalog.games {
+        let Some(parent) = g.parent_game_id else {
+            continue;
+        };
+        if parent == g.id || related.contains(&(parent, g.id)) {
+            continue;
+        }
+        let edge = |source: Uuid, target: Uuid, kind: &str| Relationship {
+            source,
+            target,
+            relationship_type: kind.to_string(),
+            metadata: None,
+            ordinal: g.year_published,
+        };
+        match g.game_type.as_str() {
+            "standalone_expansion" => {
+                derived.push(edge(parent, g.id, "integrates_with"));
+                derived.push(edge(g.id, parent, "integrates_with"));
+            }
+            "base_game" => {}
+            _ => derived.push(edge(parent, g.id, "expands")),
+        }
+    }
+    catalog.relationships.extend(derived);
 }
 
 /// Relations of a game waiting for all games and terms to be known.

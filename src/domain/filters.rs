@@ -300,6 +300,9 @@ pub struct GameFilter {
     pub year_min: Option<i64>,
     pub year_max: Option<i64>,
     pub effective: bool,
+    /// Only the expansions, promos and standalone expansions of this base
+    /// game (GET `/games/{id}/expansions`; not a query parameter).
+    pub parent: Option<uuid::Uuid>,
 }
 
 // The macro-made enum cannot mark a `#[default]` variant.
@@ -593,6 +596,7 @@ impl RawFilter {
                 year_min,
                 year_max,
                 effective: self.effective,
+                parent: None,
             },
             sort: Sort { key, direction },
         })
@@ -995,6 +999,9 @@ impl GameQuery {
             ("sort", self.sort.key.as_str().to_string()),
             ("order", self.sort.direction.as_str().to_string()),
         ];
+        if let Some(parent) = self.filter.parent {
+            parts.push(("parent", parent.to_string()));
+        }
         parts.extend(self.filter.to_query());
         parts
     }

@@ -809,7 +809,7 @@ struct EffectiveInputs {
         (status = 422, description = "An entry of `with` is not an expansion of this game",
             body = ErrorResponse, content_type = "application/problem+json"),
     ))]
-async fn effective_properties(
+pub(crate) async fn effective_properties(
     State(state): State<AppState>,
     Mount(prefix): Mount,
     Path(id): Path<String>,
@@ -1115,7 +1115,7 @@ pub struct EditionParams {
         (status = 410, description = "The game was removed", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
-async fn editions(
+pub(crate) async fn editions(
     State(state): State<AppState>,
     Mount(prefix): Mount,
     Path(id): Path<String>,
@@ -1191,7 +1191,7 @@ async fn editions(
         (status = 410, description = "The game was removed", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
-async fn experience_playtime(
+pub(crate) async fn experience_playtime(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<ExperiencePlaytimeProfile>, ApiError> {

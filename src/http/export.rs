@@ -317,7 +317,7 @@ pub async fn export_games(
     _mount: Mount,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let pairs = Pairs::parse(raw.as_deref());
+    let pairs = Pairs::parse(raw.as_deref())?;
     let mut errors = Vec::new();
     let format = match pairs.one("format", &mut errors).as_deref() {
         None | Some("jsonl") => ExportFormat::Jsonl,
@@ -377,7 +377,10 @@ pub async fn export_games(
         preamble: Some(Bytes::from(preamble)),
         done: false,
     };
-    let body = Body::from_stream(futures_util::stream::unfold(cursor, next_chunk));
+    // Fused: the compression layer may poll once more after the end.
+    let body = Body::from_stream(futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        cursor, next_chunk,
+    )));
     let file = format!(
         "attachment; filename=\"opentabletop-games-{}.{ext}\"",
         generated_at.format("%Y%m%dT%H%M%SZ")

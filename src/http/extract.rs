@@ -30,6 +30,7 @@ where
 
 /// Parses a raw query string into `T`, naming the offending parameter on error.
 pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
+    reject_nul(raw)?;
     let deserializer =
         serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(raw.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
@@ -46,6 +47,22 @@ pub fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<T, ApiError> {
             errors: vec![ValidationError::new(field, message, "invalid_value")],
         }
     })
+}
+
+/// A 400 for a query parameter that carries a NUL character (no database
+/// stores one in text; PostgreSQL refuses it).
+pub fn reject_nul(raw: &str) -> Result<(), ApiError> {
+    for (name, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        if value.contains('\0') || name.contains('\0') {
+            let field = name.replace('\0', "");
+            return Err(ApiError::invalid(
+                &field,
+                "contains a NUL character",
+                "invalid_value",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// JSON body extractor: requires a JSON media type, maps the body-size limit to
@@ -86,6 +103,14 @@ where
 
 /// Parses a JSON document into `T`, naming the offending field on error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // A NUL character in a JSON string (`\u0000`): no database stores it.
+    if bytes.windows(6).any(|w| w == b"\\u0000") {
+        return Err(ApiError::invalid(
+            "body",
+            "a string contains a NUL character",
+            "invalid_value",
+        ));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let malformed = |message: String| {
         ApiError::invalid("body", format!("malformed JSON: {message}"), "invalid_json")

@@ -287,6 +287,17 @@ pub struct Game {
     /// `include=awards`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub awards: Option<Vec<GameAward>>,
+    /// `include=editions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub editions: Option<Vec<super::expansions::GameEdition>>,
+    /// `include=effective_properties`: the base game's own values
+    /// (`base_only`; GET `/games/{id}/effective-properties?with=…` resolves
+    /// expansions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_properties: Option<super::expansions::EffectiveProperties>,
+    /// `include=experience_playtime`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experience_playtime: Option<super::expansions::ExperiencePlaytimeProfile>,
     /// Set on a game that matched `effective=true` through expansions.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -310,6 +321,9 @@ pub enum Embed {
     AlternateNames,
     Credits,
     Awards,
+    Editions,
+    EffectiveProperties,
+    ExperiencePlaytime,
 }
 
 /// Every `include` value the contract documents.
@@ -341,6 +355,9 @@ impl Embed {
             "alternate_names" => Embed::AlternateNames,
             "credits" => Embed::Credits,
             "awards" => Embed::Awards,
+            "editions" => Embed::Editions,
+            "effective_properties" => Embed::EffectiveProperties,
+            "experience_playtime" => Embed::ExperiencePlaytime,
             _ => return None,
         })
     }
@@ -420,6 +437,9 @@ pub fn core(m: &game::Model) -> Game {
         expansions: None,
         credits: None,
         awards: None,
+        editions: None,
+        effective_properties: None,
+        experience_playtime: None,
         matched_via: None,
         links: BTreeMap::new(),
     }
@@ -770,4 +790,49 @@ async fn assemble_depth(
         out.push(game);
     }
     Ok(out)
+}
+
+/// Embeds the per-game expansion-model resources (`editions`,
+/// `effective_properties`, `experience_playtime`) through the same code as
+/// their own endpoints.
+pub async fn embed_expansion_data(
+    state: &super::AppState,
+    mount: Mount,
+    games: &mut [Game],
+    embed: &BTreeSet<Embed>,
+) -> Result<(), super::error::ApiError> {
+    use super::expansions::{self as x, EditionParams, EffectiveParams};
+    use super::extract::Query;
+    use axum::extract::{Path, State};
+    for game in games.iter_mut() {
+        if embed.contains(&Embed::Editions) {
+            let found = x::editions(
+                State(state.clone()),
+                mount,
+                Path(game.slug.clone()),
+                Query(EditionParams::default()),
+            )
+            .await?;
+            game.editions = Some(found.0.editions);
+        }
+        if embed.contains(&Embed::EffectiveProperties) {
+            let found = x::effective_properties(
+                State(state.clone()),
+                mount,
+                Path(game.slug.clone()),
+                Query(EffectiveParams::default()),
+            )
+            .await?;
+            game.effective_properties = Some(found.0);
+        }
+        if embed.contains(&Embed::ExperiencePlaytime) {
+            let found =
+                x::experience_playtime(State(state.clone()), Path(game.slug.clone())).await?;
+            game.experience_playtime = Some(found.0);
+        }
+        if let Some(expansions) = game.expansions.as_mut() {
+            Box::pin(embed_expansion_data(state, mount, expansions, embed)).await?;
+        }
+    }
+    Ok(())
 }

@@ -171,12 +171,14 @@ pub struct ListIncludeParams {
 pub struct Pairs(BTreeMap<String, Vec<String>>);
 
 impl Pairs {
-    pub fn parse(raw: Option<&str>) -> Pairs {
+    /// Parses a query string; a NUL character anywhere is a 400.
+    pub fn parse(raw: Option<&str>) -> Result<Pairs, ApiError> {
+        super::extract::reject_nul(raw.unwrap_or(""))?;
         let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             map.entry(k.into_owned()).or_default().push(v.into_owned());
         }
-        Pairs(map)
+        Ok(Pairs(map))
     }
 
     /// A single-valued parameter; repeating it is an error.
@@ -413,17 +415,66 @@ fn boundary(key: &[Value], sort: SortKey) -> Result<Boundary, ApiError> {
     })
 }
 
+/// `matched_via` (D28) of the games of a page that matched `effective=true`
+/// through one of their candidates rather than their own values.
+pub async fn matched_via(
+    conn: &sea_orm::DatabaseConnection,
+    rows: &[game_query::PageRow],
+) -> Result<BTreeMap<Uuid, Value>, sea_orm::DbErr> {
+    let wanted: BTreeMap<Uuid, i64> = rows
+        .iter()
+        .filter_map(|r| r.matched_candidate.map(|o| (r.game.id, o)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let bases: Vec<Uuid> = wanted.keys().copied().collect();
+    let names: std::collections::HashMap<Uuid, (String, String)> =
+        crate::storage::expansions::expansion_names_for(conn, &bases)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, (n.slug, n.name)))
+            .collect();
+    let mut out = BTreeMap::new();
+    for c in crate::storage::effective::candidates_of(conn, &bases).await? {
+        if wanted.get(&c.game_id) != Some(&c.ordinal) {
+            continue;
+        }
+        let expansions: Vec<Value> = c
+            .expansion_ids
+            .iter()
+            .map(|id| {
+                let (slug, name) = names
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| (id.to_string(), id.to_string()));
+                serde_json::json!({"slug": slug, "name": name})
+            })
+            .collect();
+        out.insert(
+            c.game_id,
+            serde_json::json!({
+                "type": if c.tier == 1 { "expansion_combination" } else { "delta_sum" },
+                "expansions": expansions,
+                "effective_properties":
+                    super::expansions::BaseProperties::from(&c.values),
+                "resolution_tier": c.tier,
+            }),
+        );
+    }
+    Ok(out)
+}
+
 /// One page of games for a validated query.
 pub async fn list_page(
     state: &AppState,
     mount: Mount,
     query: &GameQuery,
-    limit: Option<i64>,
-    cursor: Option<String>,
+    params: PageParams,
     embed: &BTreeSet<Embed>,
     naming: Naming,
+    path: &str,
 ) -> Result<Page<Game>, ApiError> {
-    let params = PageParams { cursor, limit };
     let request = params.resolve(&state.cursors, games_fingerprint(query))?;
     let from = request
         .position
@@ -441,14 +492,20 @@ pub async fn list_page(
             let unfiltered = if query.filter.is_empty() {
                 total
             } else {
-                game_query::count_active(&conn).await?
+                game_query::count_active(&conn, query.filter.parent).await?
             };
             let rows = game_query::page(&conn, query, ids, from, backward, limit).await?;
             let models: Vec<_> = rows.iter().map(|r| r.game.clone()).collect();
-            let games = assemble(&conn, mount, &models, embed).await?;
+            let mut games = assemble(&conn, mount, &models, embed).await?;
+            let via = matched_via(&conn, &rows).await?;
+            for game in &mut games {
+                game.matched_via = via.get(&game.id).cloned();
+            }
             Ok((total, unfiltered, rows, games))
         })
         .await?;
+    let mut games = games;
+    super::game_dto::embed_expansion_data(state, mount, &mut games, embed).await?;
     let keyed: Vec<(Game, Vec<Value>)> = games
         .into_iter()
         .zip(rows)
@@ -474,7 +531,7 @@ pub async fn list_page(
         total,
         &state.cursors,
         |(_, key)| key.clone(),
-        &format!("{}/games", mount.0),
+        &format!("{}{path}", mount.0),
         &link_query,
     )
     .map(|(game, _)| game);
@@ -509,7 +566,7 @@ pub async fn list_games(
     mount: Mount,
     RawQuery(raw): RawQuery,
 ) -> Result<axum::Json<Page<Game>>, ApiError> {
-    let pairs = Pairs::parse(raw.as_deref());
+    let pairs = Pairs::parse(raw.as_deref())?;
     let mut errors = Vec::new();
     let filter = raw_filter(&pairs, &mut errors);
     let limit = pairs.int("limit", &mut errors);
@@ -518,7 +575,16 @@ pub async fn list_games(
     let query = validate(&filter, GET_DEFAULTS, Naming::Query, errors)?;
     let embed = embeds(include.iter().map(String::as_str));
     Ok(axum::Json(
-        list_page(&state, mount, &query, limit, cursor, &embed, Naming::Query).await?,
+        list_page(
+            &state,
+            mount,
+            &query,
+            PageParams { cursor, limit },
+            &embed,
+            Naming::Query,
+            "/games",
+        )
+        .await?,
     ))
 }
 
@@ -660,6 +726,51 @@ pub struct SearchRequest {
     pub include: Option<Vec<SearchInclude>>,
 }
 
+/// The objects of a search body must be JSON objects: serde would also take
+/// an array for a struct (`"year": [2017, 2020]`), silently.
+fn shape_errors(body: &Value) -> Vec<ValidationError> {
+    let mut errors = Vec::new();
+    let object_or_null = |v: &Value| v.is_object() || v.is_null();
+    if !body.is_object() {
+        errors.push(ValidationError::new(
+            "body",
+            "expected a JSON object",
+            "invalid_type",
+        ));
+        return errors;
+    }
+    let Some(filters) = body.get("filters") else {
+        return errors;
+    };
+    if !object_or_null(filters) {
+        errors.push(ValidationError::new(
+            "filters",
+            "expected an object",
+            "invalid_type",
+        ));
+        return errors;
+    }
+    for key in [
+        "players",
+        "playtime",
+        "weight",
+        "mechanics",
+        "theme",
+        "year",
+    ] {
+        if let Some(v) = filters.get(key)
+            && !object_or_null(v)
+        {
+            errors.push(ValidationError::new(
+                format!("filters.{key}"),
+                "expected an object",
+                "invalid_type",
+            ));
+        }
+    }
+    errors
+}
+
 fn one_or_csv(v: &Option<String>) -> Vec<String> {
     v.as_deref().map(split_csv).unwrap_or_default()
 }
@@ -730,10 +841,38 @@ impl SearchRequest {
 pub async fn search_games(
     State(state): State<AppState>,
     mount: Mount,
-    Json(body): Json<SearchRequest>,
+    Json(value): Json<Value>,
 ) -> Result<axum::Json<Page<Game>>, ApiError> {
+    let shape = shape_errors(&value);
+    if !shape.is_empty() {
+        return Err(validation_error(shape));
+    }
+    let bytes = serde_json::to_vec(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body: SearchRequest = super::extract::parse_json(&bytes)?;
     let raw = body.raw_filter();
     let mut errors = Vec::new();
+    // `exact` wins over `min`/`max`, which must still be valid (minimum 1).
+    if let Some(players) = body
+        .filters
+        .as_ref()
+        .and_then(|f| f.players.as_ref())
+        .filter(|p| p.exact.is_some())
+    {
+        for (field, value) in [
+            ("filters.players.min", players.min),
+            ("filters.players.max", players.max),
+        ] {
+            if let Some(n) = value
+                && n < 1
+            {
+                errors.push(ValidationError::new(
+                    field,
+                    format!("{n} is below 1"),
+                    "invalid_range",
+                ));
+            }
+        }
+    }
     if let Some(n) = body.limit
         && !(1..=100).contains(&n)
     {
@@ -761,10 +900,13 @@ pub async fn search_games(
             &state,
             mount,
             &query,
-            body.limit,
-            body.cursor.clone(),
+            PageParams {
+                cursor: body.cursor.clone(),
+                limit: body.limit,
+            },
             &embed,
             Naming::Body,
+            "/games",
         )
         .await?,
     ))

@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(super::game_list::list_games))
         .routes(routes!(super::game_list::search_games))
         .routes(routes!(get_game))
+        .routes(routes!(list_expansions))
         .routes(routes!(super::export::export_games))
         .routes(routes!(super::search::search_all))
         .routes(routes!(player_count_ratings))
@@ -37,6 +38,96 @@ pub struct IncludeParams {
     /// `effective_properties`, `experience_playtime`, `alternate_names`,
     /// `credits`, `awards`, `polls`. Unknown values are ignored.
     pub include: Option<String>,
+}
+
+/// Kinds of product `GET /games/{id}/expansions` lists.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpansionType {
+    Expansion,
+    Promo,
+    StandaloneExpansion,
+}
+
+/// `type` of the expansions list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the parameter; parsing is `Pairs`
+pub struct ExpansionTypeParams {
+    /// Only this kind (default: all three).
+    #[serde(rename = "type")]
+    #[param(rename = "type", inline)]
+    expansion_type: Option<ExpansionType>,
+}
+
+/// List the expansions of a game.
+///
+/// The expansions, promos and standalone expansions of a base game (the
+/// base game itself excluded), one keyset page at a time; `type` narrows to
+/// one kind. A game with none answers an empty page.
+#[utoipa::path(get, path = "/games/{id}/expansions", tag = "games",
+    operation_id = "listGameExpansions",
+    params(("id" = String, Path, description = "UUID or slug of the base game"),
+        ExpansionTypeParams, super::game_list::SortParams, super::pagination::PageParams,
+        super::game_list::ListIncludeParams),
+    responses(
+        (status = 200, description = "A page of expansions", body = super::pagination::Page<Game>),
+        (status = 400, description = "Invalid `type`, `sort`, `order`, `limit` or `cursor`",
+            body = ErrorResponse, content_type = "application/problem+json"),
+        (status = 404, description = "No such game", body = ErrorResponse,
+            content_type = "application/problem+json"),
+        (status = 410, description = "The game was removed", body = ErrorResponse,
+            content_type = "application/problem+json"),
+    ))]
+async fn list_expansions(
+    State(state): State<AppState>,
+    mount: Mount,
+    Path(id): Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<axum::Json<super::pagination::Page<Game>>, ApiError> {
+    use super::game_list::{Naming, Pairs, list_page, validate};
+    let base = resolve(&state, &id).await?;
+    let pairs = Pairs::parse(raw.as_deref())?;
+    let mut errors = Vec::new();
+    let types = pairs.list("type");
+    for t in &types {
+        if !matches!(t.as_str(), "expansion" | "promo" | "standalone_expansion") {
+            errors.push(super::error::ValidationError::new(
+                "type",
+                format!("'{t}' is not one of: expansion, promo, standalone_expansion"),
+                "invalid_value",
+            ));
+        }
+    }
+    let raw_filter = crate::domain::filters::RawFilter {
+        types,
+        sort: pairs.one("sort", &mut errors),
+        order: pairs.one("order", &mut errors),
+        ..Default::default()
+    };
+    let limit = pairs.int("limit", &mut errors);
+    let cursor = pairs.one("cursor", &mut errors);
+    let embed = embeds(pairs.list("include").iter().map(String::as_str));
+    let mut query = validate(
+        &raw_filter,
+        crate::domain::filters::GET_DEFAULTS,
+        Naming::Query,
+        errors,
+    )?;
+    query.filter.parent = Some(base.id);
+    let path = format!("/games/{}/expansions", base.slug);
+    Ok(axum::Json(
+        list_page(
+            &state,
+            mount,
+            &query,
+            super::pagination::PageParams { cursor, limit },
+            &embed,
+            Naming::Query,
+            &path,
+        )
+        .await?,
+    ))
 }
 
 /// Get a game by UUID or slug.
@@ -69,6 +160,8 @@ async fn get_game(
             assemble(&conn, mount, &rows, embed_ref).await
         })
         .await?;
+    let mut built = built;
+    super::game_dto::embed_expansion_data(&state, mount, &mut built, &embed).await?;
     built
         .into_iter()
         .next()

@@ -112,3 +112,25 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     )
     .into_problem_response()
 }
+
+/// A 400 for a request whose path or query carries a NUL character (`%00`):
+/// no identifier or filter value contains one, and PostgreSQL refuses it in
+/// text, so it never reaches a handler.
+pub async fn reject_nul(request: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let uri = request.uri();
+    if uri.path().to_ascii_lowercase().contains("%00") {
+        return super::error::ApiError::invalid(
+            "path",
+            "the path contains a NUL character",
+            "invalid_value",
+        )
+        .into_response();
+    }
+    if let Some(query) = uri.query()
+        && let Err(e) = super::extract::reject_nul(query)
+    {
+        return e.into_response();
+    }
+    next.run(request).await
+}

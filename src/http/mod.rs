@@ -180,6 +180,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
+        .layer(axum::middleware::from_fn(middleware::reject_nul))
         // Problem rendering sees every error response: the router's 404/405,
         // the body limit's 413, the timeout's 408 (and sits inside compression,
         // which must see the final body).

@@ -148,7 +148,7 @@ pub async fn search_all(
     mount: Mount,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Page<SearchResult>>, ApiError> {
-    let pairs = Pairs::parse(raw.as_deref());
+    let pairs = Pairs::parse(raw.as_deref())?;
     let mut errors = Vec::new();
     let q = pairs.one("q", &mut errors).unwrap_or_default();
     if errors.is_empty() {

@@ -311,9 +311,9 @@ fn rated_at(n: i64, best: bool) -> Expr {
     numeric.or(no_ratings.and(legacy))
 }
 
-/// A game's playtime value scaled by its experience multiplier (D17): the
-/// game's own when its profile has one, else the default of the level.
-fn scaled(backend: DbBackend, column: &str, level: ExperienceLevel) -> Expr {
+/// A game's experience multiplier for `level` (D17): its own when its
+/// profile has one, else the default of the level.
+fn multiplier(backend: DbBackend, level: ExperienceLevel) -> Expr {
     let key = level.as_str();
     let own = match backend {
         DbBackend::Postgres => format!("(g.experience_multipliers ->> '{key}')::double precision"),
@@ -321,49 +321,141 @@ fn scaled(backend: DbBackend, column: &str, level: ExperienceLevel) -> Expr {
     };
     // `key` is one of four fixed level names and the default a constant of
     // ours: nothing from the request is formatted into this fragment.
-    let multiplier = Expr::cust(format!(
+    Expr::cust(format!(
         "COALESCE({own}, {:.2})",
         level.default_multiplier()
-    ));
-    Expr::col((g(), Alias::new(column.to_string()))).mul(multiplier)
+    ))
+}
+
+/// `minutes ≥ n` (`at_least`) or `minutes ≤ n`, the minutes scaled by the
+/// experience multiplier when a level is given. Unscaled minutes compare with
+/// an integer, scaled ones with a float: PostgreSQL prepares a statement
+/// once per text, so one text must always bind the same type.
+fn scaled(
+    backend: DbBackend,
+    minutes: Expr,
+    level: Option<ExperienceLevel>,
+    n: i64,
+    at_least: bool,
+) -> Expr {
+    match (level, at_least) {
+        (Some(l), true) => minutes.mul(multiplier(backend, l)).gte(n as f64),
+        (Some(l), false) => minutes.mul(multiplier(backend, l)).lte(n as f64),
+        (None, true) => minutes.gte(n),
+        (None, false) => minutes.lte(n),
+    }
+}
+
+/// Where the values of the effective dimensions come from: the game's own
+/// row, or one of its materialized effective-mode candidates.
+#[derive(Clone, Copy)]
+enum Values {
+    Game,
+    Candidate,
+}
+
+/// Alias of `effective_candidates` in the effective-mode semi-join.
+fn ec() -> Alias {
+    Alias::new("ec")
+}
+
+/// The dimensions `effective=true` resolves through expansions (D28, D31):
+/// player counts, best/recommended-at, publisher playtime, weight.
+fn effective_dimensions(backend: DbBackend, filter: &GameFilter, from: Values) -> Cond {
+    let col = |game: &str, candidate: &str| match from {
+        Values::Game => gcol(game),
+        Values::Candidate => Expr::col((ec(), Alias::new(candidate.to_string()))),
+    };
+    let mut c = Cond::all();
+    if let Some(n) = filter.players {
+        c = c
+            .add(col("min_players", "min_players").lte(n))
+            .add(col("max_players", "max_players").gte(n));
+    }
+    if let Some(n) = filter.players_min {
+        c = c.add(col("min_players", "min_players").lte(n));
+    }
+    if let Some(n) = filter.players_max {
+        c = c.add(col("max_players", "max_players").gte(n));
+    }
+    for (n, best) in [(filter.best_at, true), (filter.recommended_at, false)] {
+        let Some(n) = n else { continue };
+        c = c.add(match from {
+            Values::Game => rated_at(n, best),
+            Values::Candidate => {
+                let list = if best { "best_at" } else { "recommended_at" };
+                Expr::col((ec(), Alias::new(list))).like(format!("%,{n},%"))
+            }
+        });
+    }
+    if filter.playtime_source == PlaytimeSource::Publisher {
+        let at_least = |e: Expr, n: i64| scaled(backend, e, filter.playtime_experience, n, true);
+        if let Some(n) = filter.playtime_min {
+            c = c.add(at_least(col("min_playtime_minutes", "min_playtime"), n));
+        }
+        if let Some(n) = filter.playtime_max {
+            let e = col("max_playtime_minutes", "max_playtime");
+            c = c.add(scaled(backend, e, filter.playtime_experience, n, false));
+        }
+    }
+    if let Some(w) = filter.weight_min {
+        c = c.add(col("weight", "weight").gte(w));
+    }
+    if let Some(w) = filter.weight_max {
+        c = c.add(col("weight", "weight").lte(w));
+    }
+    c
+}
+
+/// `EXISTS` a materialized candidate of `g` satisfying every effective
+/// dimension at once (D28).
+fn candidate_matches(backend: DbBackend, filter: &GameFilter) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as(Alias::new("effective_candidates"), ec())
+            .and_where(Expr::col((ec(), Alias::new("game_id"))).equals((g(), Alias::new("id"))))
+            .cond_where(effective_dimensions(backend, filter, Values::Candidate))
+            .to_owned(),
+    )
+}
+
+/// Whether `effective=true` changes anything for this filter.
+fn is_effective(filter: &GameFilter) -> bool {
+    filter.effective
+        && (filter.players.is_some()
+            || filter.players_min.is_some()
+            || filter.players_max.is_some()
+            || filter.best_at.is_some()
+            || filter.recommended_at.is_some()
+            || filter.weight_min.is_some()
+            || filter.weight_max.is_some()
+            || (filter.playtime_source == PlaytimeSource::Publisher
+                && (filter.playtime_min.is_some() || filter.playtime_max.is_some())))
 }
 
 /// The `WHERE` condition of `filter` over `games AS g` (active games only).
+/// With `effective=true`, a game matches when its own values or one of its
+/// candidates satisfy all effective dimensions at once (D28); rating,
+/// taxonomy and metadata dimensions always use the game's own data.
 pub fn condition(backend: DbBackend, filter: &GameFilter, ids: &ResolvedIds) -> Cond {
     let mut c = Cond::all().add(gcol("status").eq("active"));
-    if let Some(n) = filter.players {
-        c = c
-            .add(gcol("min_players").lte(n))
-            .add(gcol("max_players").gte(n));
+    let own = effective_dimensions(backend, filter, Values::Game);
+    if is_effective(filter) {
+        c = c.add(Cond::any().add(own).add(candidate_matches(backend, filter)));
+    } else {
+        c = c.add(own);
     }
-    if let Some(n) = filter.players_min {
-        c = c.add(gcol("min_players").lte(n));
-    }
-    if let Some(n) = filter.players_max {
-        c = c.add(gcol("max_players").gte(n));
-    }
-    if let Some(n) = filter.best_at {
-        c = c.add(rated_at(n, true));
-    }
-    if let Some(n) = filter.recommended_at {
-        c = c.add(rated_at(n, false));
-    }
-    let (lo, hi) = match filter.playtime_source {
-        PlaytimeSource::Publisher => ("min_playtime_minutes", "max_playtime_minutes"),
-        PlaytimeSource::Community => (
-            "community_playtime_min_minutes",
-            "community_playtime_max_minutes",
-        ),
-    };
-    let value = |column: &str| match filter.playtime_experience {
-        Some(level) => scaled(backend, column, level),
-        None => gcol(column),
-    };
-    if let Some(n) = filter.playtime_min {
-        c = c.add(value(lo).gte(n as f64));
-    }
-    if let Some(n) = filter.playtime_max {
-        c = c.add(value(hi).lte(n as f64));
+    if filter.playtime_source == PlaytimeSource::Community {
+        let level = filter.playtime_experience;
+        if let Some(n) = filter.playtime_min {
+            let e = gcol("community_playtime_min_minutes");
+            c = c.add(scaled(backend, e, level, n, true));
+        }
+        if let Some(n) = filter.playtime_max {
+            let e = gcol("community_playtime_max_minutes");
+            c = c.add(scaled(backend, e, level, n, false));
+        }
     }
     if let Some(n) = filter.community_playtime_min {
         c = c.add(gcol("community_playtime_min_minutes").gte(n));
@@ -371,11 +463,11 @@ pub fn condition(backend: DbBackend, filter: &GameFilter, ids: &ResolvedIds) -> 
     if let Some(n) = filter.community_playtime_max {
         c = c.add(gcol("community_playtime_max_minutes").lte(n));
     }
-    if let Some(w) = filter.weight_min {
-        c = c.add(gcol("weight").gte(w));
-    }
-    if let Some(w) = filter.weight_max {
-        c = c.add(gcol("weight").lte(w));
+    if let Some(parent) = filter.parent {
+        c = c.add(gcol("parent_game_id").eq(parent));
+        if filter.types.is_empty() {
+            c = c.add(gcol("type").is_in(["expansion", "promo", "standalone_expansion"]));
+        }
     }
     if !filter.types.is_empty() {
         c = c.add(gcol("type").is_in(filter.types.iter().map(|t| t.as_str())));
@@ -524,6 +616,9 @@ fn keyset_condition(
 pub struct PageRow {
     pub game: game::Model,
     pub sort_value: Value,
+    /// With `effective=true`: the ordinal of the first candidate through
+    /// which the game matched, when its own values do not (`matched_via`).
+    pub matched_candidate: Option<i64>,
 }
 
 /// The `SELECT` of matching games with every column of `games`.
@@ -551,6 +646,28 @@ pub async fn page<C: ConnectionTrait>(
     let (expr, nullable) = sort_expr(backend, query.sort.key, query.distance_origin());
     let mut stmt = select_games(backend, query, ids);
     stmt.expr_as(expr.clone(), Alias::new("sort_value"));
+    let effective = is_effective(&query.filter);
+    if effective {
+        // The first candidate that matches, for a game whose own values do not.
+        let first = Query::select()
+            .expr(Expr::col((ec(), Alias::new("ordinal"))).min())
+            .from_as(Alias::new("effective_candidates"), ec())
+            .and_where(Expr::col((ec(), Alias::new("game_id"))).equals((g(), Alias::new("id"))))
+            .cond_where(effective_dimensions(
+                backend,
+                &query.filter,
+                Values::Candidate,
+            ))
+            .to_owned();
+        stmt.expr_as(
+            Expr::case(
+                effective_dimensions(backend, &query.filter, Values::Game),
+                Expr::val(Option::<i32>::None),
+            )
+            .finally(Expr::SubQuery(None, Box::new(first.into()))),
+            Alias::new("matched_candidate"),
+        );
+    }
     if let Some(b) = from {
         stmt.cond_where(keyset_condition(
             expr.clone(),
@@ -596,7 +713,17 @@ pub async fn page<C: ConnectionTrait>(
                     d.map(Value::from).unwrap_or(Value::Null)
                 }
             };
-            Ok(PageRow { game, sort_value })
+            let matched_candidate = if effective {
+                row.try_get::<Option<i32>>("", "matched_candidate")?
+                    .map(i64::from)
+            } else {
+                None
+            };
+            Ok(PageRow {
+                game,
+                sort_value,
+                matched_candidate,
+            })
         })
         .collect()
 }
@@ -630,12 +757,16 @@ pub async fn count<C: ConnectionTrait>(
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Number of active games (`filter_summary.total_unfiltered`).
-pub async fn count_active<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+/// Number of active games (`filter_summary.total_unfiltered`); with a
+/// `parent`, of its active expansions.
+pub async fn count_active<C: ConnectionTrait>(db: &C, parent: Option<Uuid>) -> Result<u64, DbErr> {
     count(
         db,
         &GameQuery {
-            filter: GameFilter::default(),
+            filter: GameFilter {
+                parent,
+                ..GameFilter::default()
+            },
             sort: crate::domain::filters::Sort {
                 key: SortKey::Name,
                 direction: Direction::Asc,

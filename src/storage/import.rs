@@ -876,7 +876,10 @@ async fn write_all<C: ConnectionTrait>(
     for (game, edition) in canonical {
         canonical_update(db, game, edition).await?;
     }
-    refresh_game_counts(db).await
+    refresh_game_counts(db).await?;
+    // Effective-mode candidates follow from the expansion data just written.
+    super::effective::materialize(db).await?;
+    Ok(())
 }
 
 async fn canonical_update<C: ConnectionTrait>(

@@ -56,6 +56,11 @@ pub async fn apply(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
         .await?;
     }
     Migrator::up(&txn, None).await?;
+    // A schema that gains the effective-mode candidates table fills it from
+    // the expansion data already there (later imports keep it current).
+    if super::effective::is_stale(&txn).await? {
+        super::effective::materialize(&txn).await?;
+    }
     txn.commit().await?;
     let after = status(db).await?;
     Ok(before

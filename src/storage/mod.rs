@@ -6,6 +6,7 @@
 //! picked fails with a connection error — so a replica that goes down never
 //! fails a read. Writes and read-your-own-write paths use [`Database::primary`].
 
+pub mod effective;
 pub mod entities;
 pub mod expansions;
 pub mod game_query;

@@ -148,13 +148,41 @@ async fn effective_results_are_base_matches_plus_candidate_matches() {
             }
         }
         // The same through POST and export.
+        let mut filters = json!({"effective": true});
+        for &(dim, n) in &dims {
+            let (group, key) = match dim {
+                "players" => ("players", "exact"),
+                "best_at" => ("players", "best_at"),
+                "recommended_at" => ("players", "recommended_at"),
+                "playtime_max" => ("playtime", "max"),
+                "playtime_min" => ("playtime", "min"),
+                "weight_min" => ("weight", "min"),
+                _ => ("weight", "max"),
+            };
+            filters[group][key] = if group == "weight" {
+                json!(n)
+            } else {
+                json!(n as i64)
+            };
+        }
         let body = post_json(
             &app,
             "/games/search",
-            &json!({"filters": {"effective": true, "players": {"exact": dims.iter().find(|d| d.0 == "players").map(|d| d.1 as i64)}}, "limit": 100}),
+            &json!({"filters": filters, "limit": 100}),
         )
         .await;
         assert_eq!(body.status, 200, "{}", body.text);
+        let posted: BTreeSet<String> = body.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["slug"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            posted.iter().collect::<BTreeSet<_>>(),
+            effective_keys,
+            "{q}: POST = GET"
+        );
         let export = get(&app, &format!("/export/games?{q}&effective=true")).await;
         assert_eq!(
             export.header("x-export-row-count"),

@@ -165,6 +165,10 @@ async fn invalid_parameters_are_400_problems_with_one_entry_per_field() {
         ("year_min=2020&year_max=2010", "year_min"),
         ("cursor=garbage", "cursor"),
         ("players=2&players=3", "players"),
+        ("players=", "players"),
+        ("type=", "type"),
+        ("effective=", "effective"),
+        ("sort=", "sort"),
     ] {
         let body = get(&app, &format!("/games?{query}")).await.problem(400);
         let fields: Vec<&str> = body["errors"]
@@ -701,6 +705,8 @@ async fn hostile_input_is_a_400_never_a_500() {
         json!({"filters": []}),
         json!([1, 2]),
         json!({"filters": {"designer": "a\u{0}b"}}),
+        json!({"filters": {"mechanics": null}}),
+        json!({"sort": null}),
     ] {
         post_json(&app, "/games/search", &body).await.problem(400);
     }

@@ -160,3 +160,51 @@ async fn bad_limits_and_cursors_are_400_problems() {
         .problem(400);
     assert_eq!(body["errors"][0]["code"], "foreign_cursor");
 }
+
+#[tokio::test]
+async fn the_contract_sort_parameters_apply_by_name() {
+    let (_db, _state, app) = app_with_upstream().await;
+    let asc: Vec<String> = forward(&app, "/mechanics?limit=40").await.concat();
+    let desc: Vec<String> = forward(&app, "/mechanics?limit=40&order=desc")
+        .await
+        .concat();
+    let mut reversed = asc.clone();
+    reversed.reverse();
+    assert_eq!(desc, reversed);
+    assert_eq!(desc.len(), 121);
+    let named: Vec<String> = forward(&app, "/categories?sort=name&order=asc&limit=7")
+        .await
+        .concat();
+    assert_eq!(named.len(), 32);
+    // Backward from the second page of a descending list returns its first page.
+    let first = get(&app, "/themes?order=desc&limit=5").await.json();
+    let second = get(&app, first["_links"]["next"]["href"].as_str().unwrap())
+        .await
+        .json();
+    let back = get(&app, second["_links"]["prev"]["href"].as_str().unwrap())
+        .await
+        .json();
+    assert_eq!(back["data"], first["data"]);
+    for bad in [
+        "/mechanics?sort=weight",
+        "/designers?sort=zzz",
+        "/publishers?order=up",
+    ] {
+        let body = get(&app, bad).await.problem(400);
+        assert!(
+            matches!(body["errors"][0]["field"].as_str(), Some("sort" | "order")),
+            "{body}"
+        );
+    }
+    // A cursor of the ascending list does not continue the descending one.
+    let cursor = get(&app, "/mechanics?limit=5").await.json()["meta"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    get(
+        &app,
+        &format!("/mechanics?limit=5&order=desc&cursor={cursor}"),
+    )
+    .await
+    .problem(400);
+}

@@ -2106,11 +2106,19 @@ mod tests {
         );
         let (catalog, _) = build(&ok, &Known::default(), false).unwrap();
         assert_eq!(catalog.combinations.len(), 1);
+        let of_type = |t: &str| {
+            catalog
+                .relationships
+                .iter()
+                .filter(|r| r.relationship_type == t)
+                .count()
+        };
         assert_eq!(
-            catalog.relationships.len(),
+            of_type("integrates_with"),
             2,
             "integrates_with is stored both ways"
         );
+        assert_eq!(of_type("expands"), 2, "derived from parent_game_id");
     }
 
     #[test]

@@ -13,8 +13,12 @@ use super::AppState;
 use super::error::PROBLEM_JSON;
 
 /// Completes the generated document: every operation documents that any other
-/// failure (405, 408, 413, 429, 500, 503, …) is an RFC 9457 problem.
-pub fn finish(mut api: OpenApi) -> OpenApi {
+/// failure (405, 408, 413, 429, 500, 503, …) is an RFC 9457 problem, and no
+/// schema admits `null` (D1: optional values are omitted, never `null`;
+/// request bodies refuse it), but for the `cursor` of a search, which the
+/// contract declares nullable.
+pub fn finish(api: OpenApi) -> OpenApi {
+    let mut api = without_null(api);
     let problem = Response::builder()
         .description("Any other error, as an RFC 9457 problem")
         .content(
@@ -75,4 +79,74 @@ pub fn routes(api: OpenApi) -> Router<AppState> {
     Router::new()
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .route("/openapi.yaml", yaml_route)
+}
+
+/// Removes `null` from the types of every schema (see [`finish`]).
+fn without_null(api: OpenApi) -> OpenApi {
+    use serde_json::Value;
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Array(types)) = map.get_mut("type") {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types.remove(0);
+                        map.insert("type".into(), only);
+                    }
+                }
+                for key in ["oneOf", "anyOf"] {
+                    let single = match map.get_mut(key) {
+                        Some(Value::Array(options)) => {
+                            options.retain(|o| o.get("type") != Some(&Value::from("null")));
+                            (options.len() == 1).then(|| options.remove(0))
+                        }
+                        _ => None,
+                    };
+                    if let Some(Value::Object(inner)) = single {
+                        map.remove(key);
+                        for (k, v) in inner {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(&api).expect("the document serialises");
+    // Responses: we never emit `null`. Request bodies keep the generated
+    // shape (the server refuses `null` but for `cursor`).
+    let request_schemas = [
+        "SearchRequest",
+        "SearchFilters",
+        "PlayerFilter",
+        "PlaytimeFilter",
+        "WeightFilter",
+        "MechanicFilter",
+        "ThemeFilter",
+        "YearFilter",
+    ];
+    let kept: Vec<(String, Value)> = request_schemas
+        .iter()
+        .filter_map(|name| {
+            let pointer = format!("/components/schemas/{name}");
+            value.pointer(&pointer).map(|v| (pointer, v.clone()))
+        })
+        .collect();
+    strip(&mut value);
+    for (pointer, schema) in kept {
+        if let Some(slot) = value.pointer_mut(&pointer) {
+            *slot = schema;
+        }
+    }
+    // The contract declares the search body's `cursor` nullable.
+    if let Some(cursor) = value.pointer_mut("/components/schemas/SearchRequest/properties/cursor") {
+        *cursor = serde_json::json!({
+            "type": ["string", "null"],
+            "description": "`meta.next_cursor` / `meta.prev_cursor` of a previous page of the same search."
+        });
+    }
+    serde_json::from_value(value).unwrap_or(api)
 }

@@ -1121,6 +1121,17 @@ pub(crate) async fn editions(
     Path(id): Path<String>,
     Query(params): Query<EditionParams>,
 ) -> Result<Json<GameEditions>, ApiError> {
+    if params
+        .include
+        .as_deref()
+        .is_some_and(|v| v.trim().is_empty())
+    {
+        return Err(ApiError::invalid(
+            "include",
+            "is empty; expected: deltas",
+            "invalid_value",
+        ));
+    }
     let include: BTreeSet<String> = csv(params.include.as_deref()).into_iter().collect();
     if let Some(bad) = include.iter().find(|v| v.as_str() != "deltas") {
         return Err(ApiError::invalid(

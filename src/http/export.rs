@@ -291,9 +291,10 @@ async fn next_chunk(mut c: Cursor) -> Option<(Result<Bytes, std::io::Error>, Cur
 /// name order, streamed: JSON Lines (`application/jsonl`, the
 /// ExportManifest on line 1, then one Game per line) or CSV (`text/csv`,
 /// header row first, list fields pipe-joined). The row count is known before
-/// the first byte.
+/// the first byte. `playtime_experience` is accepted too (extension), as on
+/// GET `/games`.
 #[utoipa::path(get, path = "/export/games", tag = "export", operation_id = "exportGames",
-    params(FormatParams, FilterParams),
+    params(FormatParams, FilterParams, super::game_list::ExperienceParams),
     responses(
         (status = 200, description = "The export, streamed",
             content(
@@ -319,7 +320,7 @@ pub async fn export_games(
 ) -> Result<Response, ApiError> {
     let pairs = Pairs::parse(raw.as_deref())?;
     let mut errors = Vec::new();
-    let format = match pairs.one("format", &mut errors).as_deref() {
+    let format = match pairs.required_value("format", &mut errors).as_deref() {
         None | Some("jsonl") => ExportFormat::Jsonl,
         Some("csv") => ExportFormat::Csv,
         Some(other) => {

@@ -196,6 +196,27 @@ impl Pairs {
         (!v.is_empty()).then(|| v.to_string())
     }
 
+    /// A single-valued parameter that must not be empty when given (numbers,
+    /// booleans, enums): `players=` is a 400, not an absent filter.
+    pub fn required_value(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<String> {
+        let given = self.0.contains_key(name);
+        let v = self.one(name, errors);
+        if given && v.is_none() && !errors.iter().any(|e| e.field == name) {
+            errors.push(ValidationError::new(name, "is empty", "invalid_value"));
+        }
+        v
+    }
+
+    /// An enum list parameter (`type`, `mode`): comma-separated values, none
+    /// of them empty.
+    pub fn enum_list(&self, name: &str, errors: &mut Vec<ValidationError>) -> Vec<String> {
+        let values = self.list(name);
+        if self.0.contains_key(name) && values.is_empty() {
+            errors.push(ValidationError::new(name, "is empty", "invalid_value"));
+        }
+        values
+    }
+
     /// A list parameter: comma-separated, repeats concatenated.
     pub fn list(&self, name: &str) -> Vec<String> {
         self.0
@@ -205,7 +226,7 @@ impl Pairs {
     }
 
     pub fn int(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<i64> {
-        let v = self.one(name, errors)?;
+        let v = self.required_value(name, errors)?;
         match v.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -220,7 +241,7 @@ impl Pairs {
     }
 
     fn number(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<f64> {
-        let v = self.one(name, errors)?;
+        let v = self.required_value(name, errors)?;
         match v.parse::<f64>() {
             Ok(n) if n.is_finite() => Some(n),
             _ => {
@@ -235,7 +256,7 @@ impl Pairs {
     }
 
     fn boolean(&self, name: &str, errors: &mut Vec<ValidationError>) -> Option<bool> {
-        let v = self.one(name, errors)?;
+        let v = self.required_value(name, errors)?;
         match v.as_str() {
             "true" => Some(true),
             "false" => Some(false),
@@ -270,12 +291,12 @@ pub fn raw_filter(p: &Pairs, errors: &mut Vec<ValidationError>) -> RawFilter {
         playtime_max: p.int("playtime_max", errors),
         community_playtime_min: p.int("community_playtime_min", errors),
         community_playtime_max: p.int("community_playtime_max", errors),
-        playtime_source: p.one("playtime_source", errors),
-        playtime_experience: p.one("playtime_experience", errors),
+        playtime_source: p.required_value("playtime_source", errors),
+        playtime_experience: p.required_value("playtime_experience", errors),
         weight_min: p.number("weight_min", errors),
         weight_max: p.number("weight_max", errors),
-        types: p.list("type"),
-        modes: p.list("mode"),
+        types: p.enum_list("type", errors),
+        modes: p.enum_list("mode", errors),
         mechanics: p.list("mechanics"),
         mechanics_all: p.list("mechanics_all"),
         mechanics_not: p.list("mechanics_not"),
@@ -288,8 +309,8 @@ pub fn raw_filter(p: &Pairs, errors: &mut Vec<ValidationError>) -> RawFilter {
         year_min: p.int("year_min", errors),
         year_max: p.int("year_max", errors),
         effective: p.boolean("effective", errors).unwrap_or(false),
-        sort: p.one("sort", errors),
-        order: p.one("order", errors),
+        sort: p.required_value("sort", errors),
+        order: p.required_value("order", errors),
     }
 }
 
@@ -737,6 +758,39 @@ fn shape_errors(body: &Value) -> Vec<ValidationError> {
             "expected a JSON object",
             "invalid_type",
         ));
+        return errors;
+    }
+    // The contract admits `null` for the cursor only (D1).
+    fn nulls(v: &Value, path: &str, out: &mut Vec<ValidationError>) {
+        match v {
+            Value::Null => out.push(ValidationError::new(
+                path,
+                "must not be null",
+                "invalid_type",
+            )),
+            Value::Object(map) => {
+                for (k, child) in map {
+                    if path.is_empty() && k == "cursor" {
+                        continue;
+                    }
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    nulls(child, &p, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    nulls(child, &format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    nulls(body, "", &mut errors);
+    if !errors.is_empty() {
         return errors;
     }
     let Some(filters) = body.get("filters") else {

@@ -89,7 +89,7 @@ async fn list_expansions(
     let base = resolve(&state, &id).await?;
     let pairs = Pairs::parse(raw.as_deref())?;
     let mut errors = Vec::new();
-    let types = pairs.list("type");
+    let types = pairs.enum_list("type", &mut errors);
     for t in &types {
         if !matches!(t.as_str(), "expansion" | "promo" | "standalone_expansion") {
             errors.push(super::error::ValidationError::new(
@@ -101,8 +101,8 @@ async fn list_expansions(
     }
     let raw_filter = crate::domain::filters::RawFilter {
         types,
-        sort: pairs.one("sort", &mut errors),
-        order: pairs.one("order", &mut errors),
+        sort: pairs.required_value("sort", &mut errors),
+        order: pairs.required_value("order", &mut errors),
         ..Default::default()
     };
     let limit = pairs.int("limit", &mut errors);

@@ -26,6 +26,26 @@ pub struct PageParams {
     pub limit: Option<i64>,
 }
 
+/// `sort`, `order`, `cursor` and `limit` of the vocabulary and people lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Sort key. These lists sort by `name` (through the slug, the
+    /// lower-cased name); the game sort keys do not apply to them (400).
+    #[param(inline)]
+    pub sort: Option<super::game_list::SortField>,
+    /// Direction (default `asc`).
+    #[param(inline)]
+    pub order: Option<super::game_list::SortOrder>,
+    /// Opaque token from `meta.next_cursor` / `meta.prev_cursor` of a previous
+    /// response of the same query; pass it verbatim. Anything else is a 400.
+    #[param(pattern = "^[A-Za-z0-9_-]*$")]
+    pub cursor: Option<String>,
+    /// Page size, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
 /// A validated page request.
 #[derive(Debug, Clone)]
 pub struct PageRequest {
@@ -253,15 +273,15 @@ pub fn page<T>(
     }
 }
 
-/// Serves one page of a list ordered by a unique slug: validates the page
-/// parameters, runs `fetch(connection, from_slug, backward, limit)` on a read
-/// pool (it returns the total and up to `limit + 1` rows in the direction of
-/// travel) and builds the envelope.
+/// Serves one page of a list ordered by a unique slug: validates the list
+/// parameters, runs `fetch(connection, from_slug, descending, limit)` on a
+/// read pool (it returns the total and up to `limit + 1` rows in the order of
+/// travel: slug descending when `descending`) and builds the envelope.
 pub async fn list_by_slug<R, F, Fut>(
     state: &AppState,
     mount: super::Mount,
     path: &str,
-    params: &PageParams,
+    params: &ListParams,
     slug: fn(&R) -> &str,
     fetch: F,
 ) -> Result<Page<R>, ApiError>
@@ -269,16 +289,39 @@ where
     F: Fn(sea_orm::DatabaseConnection, Option<String>, bool, u64) -> Fut,
     Fut: std::future::Future<Output = Result<(u64, Vec<R>), sea_orm::DbErr>>,
 {
-    let request = params.resolve(
+    use super::game_list::{SortField, SortOrder};
+    if let Some(sort) = params.sort
+        && !matches!(sort, SortField::Name)
+    {
+        return Err(ApiError::invalid(
+            "sort",
+            "this list sorts by `name` only",
+            "invalid_value",
+        ));
+    }
+    let descending = matches!(params.order, Some(SortOrder::Desc));
+    let order = if descending { "desc" } else { "asc" };
+    let page_params = PageParams {
+        cursor: params.cursor.clone(),
+        limit: params.limit,
+    };
+    let request = page_params.resolve(
         &state.cursors,
-        fingerprint(&[("endpoint", path), ("sort", "slug")]),
+        fingerprint(&[("endpoint", path), ("sort", "slug"), ("order", order)]),
     )?;
     let (from, backward) = request.slug_position()?;
     let limit = request.limit;
+    // Travelling backward through a descending list is ascending, and so on.
+    let sql_descending = backward != descending;
     let (total, rows) = state
         .db
-        .read(|conn| fetch(conn, from.clone(), backward, limit))
+        .read(|conn| fetch(conn, from.clone(), sql_descending, limit))
         .await?;
+    let query: Vec<(&str, String)> = if params.sort.is_some() || descending {
+        vec![("sort", "name".to_string()), ("order", order.to_string())]
+    } else {
+        Vec::new()
+    };
     Ok(page(
         rows,
         &request,
@@ -286,6 +329,6 @@ where
         &state.cursors,
         |row: &R| vec![Value::String(slug(row).to_string())],
         &format!("{}{path}", mount.0),
-        &[],
+        &query,
     ))
 }

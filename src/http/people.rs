@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
-use super::pagination::{Link, Page, PageParams, list_by_slug};
+use super::pagination::{Link, ListParams, Page, list_by_slug};
 use super::{AppState, Mount};
 use crate::storage::people::{self, Kind, OrgRow};
 
@@ -114,7 +114,7 @@ async fn list<T>(
     mount: Mount,
     kind: Kind,
     path: &str,
-    params: &PageParams,
+    params: &ListParams,
     make: fn(Mount, OrgRow) -> T,
 ) -> Result<Page<T>, ApiError> {
     let page = list_by_slug(
@@ -156,16 +156,16 @@ async fn find(state: &AppState, kind: Kind, id: String) -> Result<OrgRow, ApiErr
 /// People credited as the designer of at least one game, ordered by slug,
 /// with the number of active games each designed.
 #[utoipa::path(get, path = "/designers", tag = "people", operation_id = "listDesigners",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of designers", body = Page<Designer>),
-        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+        (status = 400, description = "Invalid `sort`, `order`, `limit` or `cursor`", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
 async fn list_designers(
     State(state): State<AppState>,
     mount: Mount,
-    Query(params): Query<PageParams>,
+    Query(params): Query<ListParams>,
 ) -> Result<Json<Page<Designer>>, ApiError> {
     Ok(Json(
         list(
@@ -203,16 +203,16 @@ async fn get_designer(
 ///
 /// Publishers ordered by slug, with the number of active games each published.
 #[utoipa::path(get, path = "/publishers", tag = "people", operation_id = "listPublishers",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of publishers", body = Page<Publisher>),
-        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+        (status = 400, description = "Invalid `sort`, `order`, `limit` or `cursor`", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
 async fn list_publishers(
     State(state): State<AppState>,
     mount: Mount,
-    Query(params): Query<PageParams>,
+    Query(params): Query<ListParams>,
 ) -> Result<Json<Page<Publisher>>, ApiError> {
     Ok(Json(
         list(

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::error::{ApiError, ErrorResponse};
 use super::extract::Query;
-use super::pagination::{Page, PageParams, list_by_slug};
+use super::pagination::{ListParams, Page, list_by_slug};
 use super::{AppState, Mount};
 use crate::storage::taxonomy::{self, TermRow};
 
@@ -62,7 +62,7 @@ async fn list<T: From<TermRow>>(
     mount: Mount,
     table: &'static str,
     path: &str,
-    params: &PageParams,
+    params: &ListParams,
 ) -> Result<Page<T>, ApiError> {
     let page = list_by_slug(
         state,
@@ -85,16 +85,16 @@ async fn list<T: From<TermRow>>(
 /// The mechanics vocabulary with the number of active games tagged with each,
 /// ordered by slug.
 #[utoipa::path(get, path = "/mechanics", tag = "taxonomy", operation_id = "listMechanics",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of mechanics", body = Page<Mechanic>),
-        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+        (status = 400, description = "Invalid `sort`, `order`, `limit` or `cursor`", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
 async fn list_mechanics(
     State(state): State<AppState>,
     mount: Mount,
-    Query(params): Query<PageParams>,
+    Query(params): Query<ListParams>,
 ) -> Result<Json<Page<Mechanic>>, ApiError> {
     Ok(Json(
         list(&state, mount, "mechanics", "/mechanics", &params).await?,
@@ -105,16 +105,16 @@ async fn list_mechanics(
 ///
 /// The categories vocabulary with the number of active games in each, ordered by slug.
 #[utoipa::path(get, path = "/categories", tag = "taxonomy", operation_id = "listCategories",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of categories", body = Page<Category>),
-        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+        (status = 400, description = "Invalid `sort`, `order`, `limit` or `cursor`", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
 async fn list_categories(
     State(state): State<AppState>,
     mount: Mount,
-    Query(params): Query<PageParams>,
+    Query(params): Query<ListParams>,
 ) -> Result<Json<Page<Category>>, ApiError> {
     Ok(Json(
         list(&state, mount, "categories", "/categories", &params).await?,
@@ -125,16 +125,16 @@ async fn list_categories(
 ///
 /// The themes vocabulary with the number of active games in each, ordered by slug.
 #[utoipa::path(get, path = "/themes", tag = "taxonomy", operation_id = "listThemes",
-    params(PageParams),
+    params(ListParams),
     responses(
         (status = 200, description = "A page of themes", body = Page<Theme>),
-        (status = 400, description = "Invalid `limit` or `cursor`", body = ErrorResponse,
+        (status = 400, description = "Invalid `sort`, `order`, `limit` or `cursor`", body = ErrorResponse,
             content_type = "application/problem+json"),
     ))]
 async fn list_themes(
     State(state): State<AppState>,
     mount: Mount,
-    Query(params): Query<PageParams>,
+    Query(params): Query<ListParams>,
 ) -> Result<Json<Page<Theme>>, ApiError> {
     Ok(Json(
         list(&state, mount, "themes", "/themes", &params).await?,

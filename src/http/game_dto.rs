@@ -14,6 +14,7 @@ use super::people::{Designer, Publisher};
 use super::taxonomy::{Category, Mechanic, Theme};
 use crate::storage::entities::game;
 use crate::storage::game_query::related::{self, Attached};
+use crate::storage::taxonomy::TermRow;
 
 /// Game type discriminator.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -532,6 +533,23 @@ fn org_links(mount: Mount, collection: &str, filter: &str, a: &Attached) -> BTre
     ])
 }
 
+/// Vocabulary terms attached to a game, as their API type.
+fn terms_of<T: From<TermRow>>(attached: Option<Vec<Attached>>) -> Vec<T> {
+    attached
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            T::from(TermRow {
+                id: a.id,
+                slug: a.slug,
+                name: a.name,
+                description: a.description,
+                game_count: a.game_count,
+            })
+        })
+        .collect()
+}
+
 /// Builds the API form of `rows` (in order) with the embeds asked for. One
 /// query per kind of related data for the whole page, never one per game.
 pub async fn assemble(
@@ -639,65 +657,14 @@ async fn assemble_depth(
             ds.first(),
             ps.first(),
         );
-        let term = |a: &Attached| {
-            (
-                a.id,
-                a.slug.clone(),
-                a.name.clone(),
-                a.description.clone(),
-                a.game_count,
-            )
-        };
         if embed.contains(&Embed::Mechanics) {
-            game.mechanics = Some(
-                terms[0]
-                    .remove(&m.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(term)
-                    .map(|(id, slug, name, description, game_count)| Mechanic {
-                        id,
-                        slug,
-                        name,
-                        description,
-                        game_count,
-                    })
-                    .collect(),
-            );
+            game.mechanics = Some(terms_of(terms[0].remove(&m.id)));
         }
         if embed.contains(&Embed::Categories) {
-            game.categories = Some(
-                terms[1]
-                    .remove(&m.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(term)
-                    .map(|(id, slug, name, description, game_count)| Category {
-                        id,
-                        slug,
-                        name,
-                        description,
-                        game_count,
-                    })
-                    .collect(),
-            );
+            game.categories = Some(terms_of(terms[1].remove(&m.id)));
         }
         if embed.contains(&Embed::Themes) {
-            game.themes = Some(
-                terms[2]
-                    .remove(&m.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(term)
-                    .map(|(id, slug, name, description, game_count)| Theme {
-                        id,
-                        slug,
-                        name,
-                        description,
-                        game_count,
-                    })
-                    .collect(),
-            );
+            game.themes = Some(terms_of(terms[2].remove(&m.id)));
         }
         if embed.contains(&Embed::Designers) {
             game.designers = Some(

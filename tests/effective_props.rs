@@ -61,6 +61,8 @@ impl Dims {
 
     /// The reference reading of the effective dimensions on one set of values.
     fn satisfied_by(&self, v: &BaseValues, multiplier: f64) -> bool {
+        // Scaled minutes compare in hundredths of a minute.
+        let scaled = |m: i64| (m as f64 * multiplier * 100.0).round() / 100.0;
         let le = |a: Option<i64>, n: i64| a.is_some_and(|a| a <= n);
         let ge = |a: Option<i64>, n: i64| a.is_some_and(|a| a >= n);
         self.players

@@ -699,13 +699,21 @@ impl GameFilter {
             .playtime_experience
             .map(|level| Self::multiplier(level, g.multipliers.as_ref()))
             .unwrap_or(1.0);
+        // Scaled minutes are compared in hundredths (as the SQL does).
+        let scaled = |v: i64| {
+            if self.playtime_experience.is_some() {
+                (v as f64 * m * 100.0).round() / 100.0
+            } else {
+                v as f64
+            }
+        };
         if let Some(n) = self.playtime_min
-            && !lo.is_some_and(|v| v as f64 * m >= n as f64)
+            && !lo.is_some_and(|v| scaled(v) >= n as f64)
         {
             return false;
         }
         if let Some(n) = self.playtime_max
-            && !hi.is_some_and(|v| v as f64 * m <= n as f64)
+            && !hi.is_some_and(|v| scaled(v) <= n as f64)
         {
             return false;
         }
@@ -1325,6 +1333,24 @@ mod tests {
         .validate(GET_DEFAULTS)
         .unwrap();
         assert!(q.filter.matches(&tm), "120 × 1.50 = 180 ≤ 180");
+    }
+
+    #[test]
+    fn scaled_playtime_compares_in_hundredths() {
+        let mut g = facts();
+        g.min_playtime = Some(100);
+        g.multipliers = Some(BTreeMap::from([("learning".to_string(), 1.15)]));
+        let q = RawFilter {
+            playtime_min: Some(115),
+            playtime_experience: Some("learning".into()),
+            ..raw()
+        }
+        .validate(GET_DEFAULTS)
+        .unwrap();
+        assert!(
+            q.filter.matches(&g),
+            "100 × 1.15 is 115, not 114.99999999999999"
+        );
     }
 
     #[test]

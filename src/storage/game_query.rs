@@ -338,9 +338,20 @@ fn scaled(
     n: i64,
     at_least: bool,
 ) -> Expr {
+    // Minutes × a two-decimal multiplier, rounded to hundredths of a minute,
+    // so 100 × 1.15 compares as 115 (not 114.99999999999999).
+    let rounded = |l: ExperienceLevel| {
+        let product = minutes.clone().mul(multiplier(backend, l));
+        let template = if backend == DbBackend::Postgres {
+            "ROUND(CAST(? AS numeric), 2)"
+        } else {
+            "ROUND(?, 2)"
+        };
+        super::custom(backend, template, [product])
+    };
     match (level, at_least) {
-        (Some(l), true) => minutes.mul(multiplier(backend, l)).gte(n as f64),
-        (Some(l), false) => minutes.mul(multiplier(backend, l)).lte(n as f64),
+        (Some(l), true) => rounded(l).gte(n as f64),
+        (Some(l), false) => rounded(l).lte(n as f64),
         (None, true) => minutes.gte(n),
         (None, false) => minutes.lte(n),
     }

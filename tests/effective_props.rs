@@ -73,14 +73,12 @@ impl Dims {
             && self
                 .recommended_at
                 .is_none_or(|n| v.recommended_at.contains(&n))
-            && self.playtime_min.is_none_or(|n| {
-                v.min_playtime
-                    .is_some_and(|m| m as f64 * multiplier >= n as f64)
-            })
-            && self.playtime_max.is_none_or(|n| {
-                v.max_playtime
-                    .is_some_and(|m| m as f64 * multiplier <= n as f64)
-            })
+            && self
+                .playtime_min
+                .is_none_or(|n| v.min_playtime.is_some_and(|m| scaled(m) >= n as f64))
+            && self
+                .playtime_max
+                .is_none_or(|n| v.max_playtime.is_some_and(|m| scaled(m) <= n as f64))
             && self
                 .weight_min
                 .is_none_or(|w| v.weight.is_some_and(|x| x >= w))

@@ -103,6 +103,9 @@ pub struct Config {
     /// the same one. `None`: a built-in key (cursors stay valid, but anyone who
     /// reads this source can forge them).
     pub cursor_secret: Option<String>,
+    /// How long a counted `meta.total` is reused for the same query
+    /// (`COUNT_CACHE_TTL_MS`, 0 = count every request).
+    pub count_cache_ttl: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -126,6 +129,7 @@ impl fmt::Debug for Config {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("shutdown_delay", &self.shutdown_delay)
+            .field("count_cache_ttl", &self.count_cache_ttl)
             .field("public_base_url", &self.public_base_url)
             .field("seed_demo", &self.seed_demo)
             .field(
@@ -392,6 +396,7 @@ impl Config {
         )?;
         let shutdown_grace = vars.seconds("SHUTDOWN_GRACE_SECONDS", 25, 0, 3600)?;
         let shutdown_delay = vars.seconds("SHUTDOWN_DELAY_SECONDS", 0, 0, 3600)?;
+        let count_cache_ttl = vars.millis("COUNT_CACHE_TTL_MS", 2000, 0, 600_000)?;
         let public_base_url = match vars.get("PUBLIC_BASE_URL") {
             None => None,
             Some(raw) => {
@@ -444,6 +449,7 @@ impl Config {
             public_base_url,
             seed_demo,
             cursor_secret,
+            count_cache_ttl,
         })
     }
 }

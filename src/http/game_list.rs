@@ -506,14 +506,21 @@ pub async fn list_page(
     let ids = resolve_ids(state, query, naming).await?;
     let limit = request.limit;
     let (ids, from) = (&ids, from.as_ref());
+    let total_key = request.fingerprint.clone();
+    let unfiltered_key = format!("all:{:?}", query.filter.parent);
+    let cached_total = state.counts.get(&total_key);
+    let cached_unfiltered = state.counts.get(&unfiltered_key);
     let (total, unfiltered, rows, games) = state
         .db
         .read(|conn| async move {
-            let total = game_query::count(&conn, query, ids).await?;
-            let unfiltered = if query.filter.is_empty() {
-                total
-            } else {
-                game_query::count_active(&conn, query.filter.parent).await?
+            let total = match cached_total {
+                Some(n) => n,
+                None => game_query::count(&conn, query, ids).await?,
+            };
+            let unfiltered = match (query.filter.is_empty(), cached_unfiltered) {
+                (true, _) => total,
+                (false, Some(n)) => n,
+                (false, None) => game_query::count_active(&conn, query.filter.parent).await?,
             };
             let rows = game_query::page(&conn, query, ids, from, backward, limit).await?;
             let models: Vec<_> = rows.iter().map(|r| r.game.clone()).collect();
@@ -525,6 +532,8 @@ pub async fn list_page(
             Ok((total, unfiltered, rows, games))
         })
         .await?;
+    state.counts.put(&total_key, total);
+    state.counts.put(&unfiltered_key, unfiltered);
     let mut games = games;
     super::game_dto::embed_expansion_data(state, mount, &mut games, embed).await?;
     let keyed: Vec<(Game, Vec<Value>)> = games

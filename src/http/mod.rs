@@ -3,6 +3,7 @@
 //! The router and the OpenAPI document come from the same `utoipa-axum`
 //! registrations ([`api_router`]), so every served operation is documented.
 
+pub mod counts;
 pub mod docs;
 pub mod error;
 pub mod expansions;
@@ -76,6 +77,7 @@ pub struct AppState {
     pub lifecycle: Arc<Lifecycle>,
     pub metrics: PrometheusHandle,
     pub cursors: CursorCodec,
+    pub counts: Arc<counts::CountCache>,
 }
 
 impl AppState {
@@ -87,7 +89,9 @@ impl AppState {
                 .unwrap_or(DEFAULT_CURSOR_SECRET)
                 .as_bytes(),
         );
+        let counts = Arc::new(counts::CountCache::new(config.count_cache_ttl));
         AppState {
+            counts,
             config: Arc::new(config),
             db,
             lifecycle: Lifecycle::new(),

@@ -274,7 +274,12 @@ fn pool_options(url: &str, size: u32, config: &Config, lazy: bool) -> ConnectOpt
         .connect_lazy(lazy)
         // Queries are traced as spans (sea-orm `tracing-spans`) and timed as
         // metrics; the per-statement debug log of sqlx would only repeat them.
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // The catalog queries take lists of ids whose selectivity varies
+        // wildly with their values; a generic plan cached after five runs
+        // (PostgreSQL's default) estimates a handful of rows and probes
+        // per row, 3× to 60× slower (scripts/bench-games.sh shows both).
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     options
 }
 
